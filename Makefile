@@ -1,0 +1,35 @@
+# Two commands do all set-up: `make lab` (open the course) and `make test` (the test suite).
+# Each creates .venv and installs the pinned stack into it on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test build lint check-python clean
+
+lab: $(STAMP)  ## open JupyterLab on the repository
+	$(BIN)/jupyter lab --notebook-dir=.
+
+test: $(STAMP)  ## run the whole test suite (lint, build, grading, notebooks)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+build: $(STAMP)  ## regenerate labs/ and solutions/ from autograder/source/
+	$(BIN)/course build
+
+lint: $(STAMP)  ## check every lab source against the course's rules
+	$(BIN)/course lint
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Run: make PYTHON=python3.11 ..."; exit 1; }
+
+$(STAMP): pyproject.toml constraints.txt | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+clean:  ## remove the environment and caches (never submissions, grades or the gradebook)
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""``course build``: regenerate labs/ (the release) and solutions/ from autograder/source/.
+
+The release is made by nbgrader's own GenerateAssignment with the course's configuration,
+so it is exactly what ``nbgrader generate_assignment`` would release; it is generated into
+a scratch folder and then copied, which keeps the gradebook untouched and makes this the
+only command that writes into labs/. Both outputs are written deterministically.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from nbgrader.converters import GenerateAssignment
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from autograder.course import RELEASE_DIR, SOLUTIONS_DIR, CourseError, Lab
+from autograder.notebooks import clear_outputs, read_notebook, solution_view, write_notebook
+
+
+def course_config(root: Path) -> Config:
+    """The course's nbgrader configuration, as nbgrader itself would load it."""
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def generate_release(lab: Lab, out_dir: Path) -> None:
+    """Run nbgrader's GenerateAssignment for one lab into ``out_dir/release/<lab>/``."""
+    config = course_config(lab.root)
+    config.merge(
+        Config(
+            {
+                "CourseDirectory": {
+                    "release_directory": str(out_dir / "release"),
+                    "assignment_id": lab.name,
+                    # a throwaway gradebook: building must not touch the instructor's
+                    "db_url": f"sqlite:///{out_dir / 'gradebook.db'}",
+                },
+                "GenerateAssignment": {"force": True},
+                # nbgrader logs to .nbgrader.log in the working folder; build output goes to the console.
+                "NbGrader": {"logfile": ""},
+            }
+        )
+    )
+    coursedir = CourseDirectory(config=config)
+    converter = GenerateAssignment(coursedir=coursedir, config=config)
+    try:
+        converter.start()
+    except Exception as exc:  # nbgrader wraps everything in NbGraderException with details logged
+        raise CourseError(f"nbgrader could not generate {lab.name} from {lab.source}: {exc}") from exc
+
+
+def build_lab(lab: Lab, dest_root: Path | None = None) -> list[Path]:
+    """Write the release and the solution of one lab under ``dest_root`` (default: the course)."""
+    dest_root = dest_root or lab.root
+    read_notebook(lab.source)  # clear error for a broken source before nbgrader's own
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
+        generate_release(lab, Path(scratch))
+        generated = Path(scratch) / "release" / lab.name
+        release_dir = dest_root / RELEASE_DIR / lab.name
+        if release_dir.exists():
+            shutil.rmtree(release_dir)
+        release_dir.mkdir(parents=True)
+        for item in sorted(generated.rglob("*")):
+            target = release_dir / item.relative_to(generated)
+            if item.is_dir():
+                target.mkdir(exist_ok=True)
+            elif item.suffix == ".ipynb":
+                nb = read_notebook(item)
+                clear_outputs(nb)
+                write_notebook(nb, target)
+                written.append(target)
+            else:
+                shutil.copy2(item, target)
+                written.append(target)
+
+    solution = solution_view(read_notebook(lab.source))
+    solution_path = dest_root / SOLUTIONS_DIR / lab.name / f"{lab.name}.ipynb"
+    write_notebook(solution, solution_path)
+    written.append(solution_path)
+    return written

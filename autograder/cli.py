@@ -1,0 +1,89 @@
+"""The ``course`` command: what nbgrader lacks for this course.
+
+course build [lab ...]      regenerate labs/ and solutions/ from autograder/source/
+course check <lab> [nb]     run a notebook like the grader, visible tests only
+course lint                 check every lab source against the course's rules
+course labs                 list the labs
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder.course import CourseError, find_root, get_lab, list_labs
+
+
+def _build(args: argparse.Namespace) -> int:
+    from autograder.build import build_lab
+
+    root = find_root()
+    labs = [get_lab(root, name) for name in args.labs] if args.labs else list_labs(root)
+    for lab in labs:
+        for path in build_lab(lab):
+            print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from autograder.check import check_notebook, print_report
+
+    root = find_root()
+    lab = get_lab(root, args.lab)
+    notebook = Path(args.notebook) if args.notebook else lab.release
+    report = check_notebook(lab, notebook, timeout=args.timeout)
+    print_report(report)
+    return 0 if report.all_passed else 1
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from autograder.lint import lint_lab
+
+    root = find_root()
+    problems = [p for lab in list_labs(root) for p in lint_lab(lab)]
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in {len(list_labs(root))} lab(s)")
+    return 1 if problems else 0
+
+
+def _labs(args: argparse.Namespace) -> int:
+    for lab in list_labs(find_root()):
+        print(lab.name)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="regenerate labs/ and solutions/ from autograder/source/")
+    build.add_argument("labs", nargs="*", help="lab names or prefixes (default: all)")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="run a notebook as the grader would, with the visible tests")
+    check.add_argument("lab", help="lab name or prefix, e.g. lab01 or lab01_api_design")
+    check.add_argument("notebook", nargs="?", help="notebook to check (default: labs/<lab>/<lab>.ipynb)")
+    check.add_argument("--timeout", type=int, default=30, help="seconds a cell may run (default 30, as grading)")
+    check.set_defaults(run=_check)
+
+    lint = commands.add_parser("lint", help="check every lab source against the course's rules")
+    lint.set_defaults(run=_lint)
+
+    labs = commands.add_parser("labs", help="list the labs")
+    labs.set_defaults(run=_labs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseError as exc:
+        print(f"course: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

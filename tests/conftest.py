@@ -1,0 +1,126 @@
+"""Shared fixtures: one graded copy of the course per test session.
+
+Grading through real ``nbgrader autograde`` is the slow part of the suite, so it happens
+once: every lab gets its own temporary course (so labs grade in parallel without sharing a
+SQLite gradebook), with one "student" per kind of submission the tests reason about.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import SOURCE_DIR, Lab, list_labs
+from autograder.notebooks import grade_id, read_notebook
+from tests.mutants import MUTANTS, Mutant
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+# Makes every cell write to stderr, test cells included, the way a learner's logging would.
+STDERR_NOISE = (
+    "import logging, sys\n"
+    "get_ipython().events.register('post_run_cell', lambda result: print('noise on stderr', file=sys.stderr))\n"
+    "logging.getLogger('learner').warning('a warning that goes to stderr')\n"
+)
+
+
+@dataclass
+class GradedLab:
+    """Per-student, per-cell scores of one lab after ``nbgrader autograde``."""
+
+    lab: str
+    root: Path
+    scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    log: str = ""
+
+    def total(self, student: str) -> tuple[float, float]:
+        cells = self.scores[student].values()
+        return sum(s for s, _ in cells), sum(m for _, m in cells)
+
+    def lost_keys(self, student: str) -> set[str]:
+        from autograder.rubric import rubric_key
+
+        return {rubric_key(gid) or gid for gid, (s, m) in self.scores[student].items() if s < m}
+
+
+def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=root, capture_output=True, text=True, timeout=900)
+
+
+def make_course_copy(dest: Path, labs: list[str]) -> Path:
+    """A fresh course folder holding the config and the given labs' sources, nothing graded."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "nbgrader_config.py", dest / "nbgrader_config.py")
+    for lab in labs:
+        shutil.copytree(REPO / SOURCE_DIR / lab, dest / SOURCE_DIR / lab)
+    return dest
+
+
+def submit(root: Path, lab: str, student: str, nb: nbformat.NotebookNode) -> None:
+    path = root / "autograder" / "submitted" / student / lab / f"{lab}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb))
+
+
+def apply_mutant(solution: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
+    nb = nbformat.reads(nbformat.writes(solution), as_version=4)
+    cells = [c for c in nb.cells if grade_id(c) == mutant.cell]
+    assert cells, f"{mutant.lab}: no answer cell {mutant.cell!r} for mutant {mutant.why!r}"
+    assert mutant.old in cells[0].source, f"{mutant.lab}/{mutant.cell}: mutant text not found: {mutant.old!r}"
+    cells[0].source = cells[0].source.replace(mutant.old, mutant.new)
+    return nb
+
+
+def with_stderr_noise(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.reads(nbformat.writes(solution), as_version=4)
+    first_answer = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    first_answer.source = STDERR_NOISE + first_answer.source
+    return nb
+
+
+def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
+    root = make_course_copy(workdir / lab.name, [lab.name])
+    solution = read_notebook(lab.solution)
+    submit(root, lab.name, "solution", solution)
+    submit(root, lab.name, "release", read_notebook(lab.release))
+    submit(root, lab.name, "stderr", with_stderr_noise(solution))
+    for mutant in (m for m in MUTANTS if m.lab == lab.name):
+        submit(root, lab.name, mutant.student, apply_mutant(solution, mutant))
+
+    graded = GradedLab(lab.name, root)
+    for step in (("generate_assignment", lab.name), ("autograde", lab.name)):
+        result = nbgrader(root, *step)
+        graded.log += result.stdout + result.stderr
+        if result.returncode != 0:
+            raise RuntimeError(f"nbgrader {' '.join(step)} failed in {root}:\n{graded.log[-4000:]}")
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+        for submission in gradebook.find_assignment(lab.name).submissions:
+            notebook = gradebook.find_submission_notebook(lab.name, lab.name, submission.student.id)
+            graded.scores[submission.student.id] = {g.name: (g.score, g.max_score) for g in notebook.grades}
+    return graded
+
+
+@pytest.fixture(scope="session")
+def labs() -> list[Lab]:
+    return list_labs(REPO)
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory: pytest.TempPathFactory, labs: list[Lab]) -> dict[str, GradedLab]:
+    """Every lab graded once by real nbgrader, labs in parallel (one per core)."""
+    workdir = tmp_path_factory.mktemp("graded")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda lab: grade_lab(lab, workdir), labs))
+    return {result.lab: result for result in results}

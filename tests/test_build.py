@@ -1,0 +1,67 @@
+"""labs/ and solutions/ are exactly what `course build` makes from the sources."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+
+from autograder.build import build_lab
+from autograder.course import RELEASE_DIR, SOLUTIONS_DIR, list_labs
+from autograder.lint import lint_generated
+from tests.conftest import REPO, make_course_copy, nbgrader
+
+LABS = list_labs(REPO)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("rebuilt")
+    for lab in LABS:
+        build_lab(lab, dest)
+    return dest
+
+
+def tree_differences(left, right) -> list[str]:
+    comparison = filecmp.dircmp(left, right)
+    diffs = [f"only in {left}: {n}" for n in comparison.left_only] + [
+        f"only in {right}: {n}" for n in comparison.right_only
+    ]
+    diffs += [f"differs: {n}" for n in comparison.diff_files]
+    for sub in comparison.common_dirs:
+        diffs += tree_differences(left / sub, right / sub)
+    return diffs
+
+
+@pytest.mark.parametrize("folder", [RELEASE_DIR, SOLUTIONS_DIR])
+def test_committed_files_equal_a_fresh_build(rebuilt, folder):
+    assert tree_differences(REPO / folder, rebuilt / folder) == [], f"{folder}/ is stale: run `course build`"
+
+
+def test_building_twice_changes_nothing(rebuilt, tmp_path):
+    for lab in LABS:
+        build_lab(lab, tmp_path)
+    for folder in (RELEASE_DIR, SOLUTIONS_DIR):
+        assert tree_differences(rebuilt / folder, tmp_path / folder) == []
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
+def test_generated_notebooks_hold_no_instructor_material(lab):
+    assert lint_generated(lab.release, REPO) == []
+    assert lint_generated(lab.solution, REPO) == []
+
+
+def test_leak_check_can_fail(tmp_path):
+    leaky = tmp_path / "labs" / "x.ipynb"
+    leaky.parent.mkdir()
+    leaky.write_text(LABS[0].source.read_text())
+    assert lint_generated(leaky, tmp_path)
+
+
+def test_plain_nbgrader_releases_the_same_files(tmp_path):
+    """`nbgrader generate_assignment` from the course root writes what `course build` writes."""
+    root = make_course_copy(tmp_path / "course", [lab.name for lab in LABS])
+    for lab in LABS:
+        result = nbgrader(root, "generate_assignment", lab.name)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert filecmp.cmp(root / RELEASE_DIR / lab.name / f"{lab.name}.ipynb", lab.release, shallow=False), lab.name

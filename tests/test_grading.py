@@ -1,0 +1,57 @@
+"""Real ``nbgrader autograde`` on every lab: full marks, zero, stderr, and the mutants."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.course import list_labs
+from autograder.notebooks import read_notebook
+from autograder.rubric import rubric_key
+from tests.conftest import REPO
+from tests.mutants import MUTANTS
+
+LAB_NAMES = [lab.name for lab in list_labs(REPO)]
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_solution_gets_full_marks(graded, lab):
+    score, max_score = graded[lab].total("solution")
+    failing = {gid: s for gid, s in graded[lab].scores["solution"].items() if s[0] < s[1]}
+    assert max_score > 0
+    assert score == max_score, f"{lab}: the worked solution lost points on {failing}"
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_release_gets_zero(graded, lab):
+    score, _ = graded[lab].total("release")
+    assert score == 0, f"{lab}: the unanswered release earned {score} points: {graded[lab].scores['release']}"
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
+def test_stderr_never_costs_points(graded, lab):
+    """A correct answer that logs and warns on stderr in every cell keeps full marks."""
+    score, max_score = graded[lab].total("stderr")
+    assert score == max_score, f"{lab}: stderr output cost points: {graded[lab].scores['stderr']}"
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.lab}:{m.key}:{m.cell}")
+def test_mutant_loses_points_on_exactly_its_item(graded, mutant):
+    lost = graded[mutant.lab].lost_keys(mutant.student)
+    assert lost == {mutant.key}, (
+        f"{mutant.lab}: mutant '{mutant.why}' should lose points on exactly [{mutant.key}], "
+        f"but lost on {sorted(lost) or 'nothing'}: {graded[mutant.lab].scores[mutant.student]}"
+    )
+
+
+@pytest.mark.parametrize("lab", list_labs(REPO), ids=lambda lab: lab.name)
+def test_every_graded_item_has_a_mutant(lab):
+    source = read_notebook(lab.source)
+    keys = {
+        rubric_key(c.metadata["nbgrader"]["grade_id"])
+        for c in source.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")
+    }
+    covered = {m.key for m in MUTANTS if m.lab == lab.name}
+    assert keys <= covered, (
+        f"{lab.name}: rubric items without a mutant: {sorted(keys - covered)} (add them to tests/mutants.py)"
+    )
