@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.course import list_labs
 from autograder.notebooks import read_notebook
 from autograder.rubric import rubric_key
-from tests.conftest import REPO
+from tests.conftest import labs_under_test
 from tests.mutants import MUTANTS
 
-LAB_NAMES = [lab.name for lab in list_labs(REPO)]
+LABS = labs_under_test()
+LAB_NAMES = [lab.name for lab in LABS]
+LAB_MUTANTS = [m for m in MUTANTS if m.lab in LAB_NAMES]
 
 
 @pytest.mark.parametrize("lab", LAB_NAMES)
@@ -34,7 +35,7 @@ def test_stderr_never_costs_points(graded, lab):
     assert score == max_score, f"{lab}: stderr output cost points: {graded[lab].scores['stderr']}"
 
 
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.lab}:{m.key}:{m.cell}")
+@pytest.mark.parametrize("mutant", LAB_MUTANTS, ids=lambda m: f"{m.lab}:{m.key}:{m.cell}")
 def test_mutant_loses_points_on_exactly_its_item(graded, mutant):
     lost = graded[mutant.lab].lost_keys(mutant.student)
     assert lost == {mutant.key}, (
@@ -43,7 +44,7 @@ def test_mutant_loses_points_on_exactly_its_item(graded, mutant):
     )
 
 
-@pytest.mark.parametrize("lab", list_labs(REPO), ids=lambda lab: lab.name)
+@pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
 def test_every_graded_item_has_a_mutant(lab):
     source = read_notebook(lab.source)
     keys = {

@@ -1,41 +1,8 @@
-"""Deliberately wrong submissions: each must lose points on exactly one rubric item.
+"""Wrong variants of lab01_api_design (see tests/mutants/__init__.py)."""
 
-A mutant takes a lab's worked solution and changes one answer cell the way a learner
-plausibly would get it wrong. The grading tests autograde every mutant with real nbgrader
-and assert that the rubric items losing points are exactly ``{mutant.key}``: proof that the
-lab's checks can fail, and fail on the concept they claim to grade.
+from tests.mutants import Mutant
 
-Every rubric item that a lab grades needs at least one mutant here (a test enforces it).
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Mutant:
-    lab: str
-    key: str  # the rubric item that must lose points, and the only one
-    cell: str  # grade id of the answer cell to change
-    old: str  # text that must occur in that cell of the solution
-    new: str  # what replaces it
-    why: str  # the mistake, in a learner's terms
-
-    @property
-    def student(self) -> str:
-        return f"mutant-{self.key}-{self.cell}"
-
-
-MUTANTS: list[Mutant] = [
-    Mutant(
-        "lab00_warmup",
-        "status-codes",
-        "answer-create-note",
-        "status_code=status.HTTP_201_CREATED",
-        "status_code=status.HTTP_200_OK",
-        "creating a note answers 200 instead of 201 Created",
-    ),
+MUTANTS = [
     Mutant(
         "lab01_api_design",
         "status-codes",
