@@ -52,30 +52,45 @@ def generate_release(lab: Lab, out_dir: Path) -> None:
         raise CourseError(f"nbgrader could not generate {lab.name} from {lab.source}: {exc}") from exc
 
 
-def build_lab(lab: Lab, dest_root: Path | None = None) -> list[Path]:
-    """Write the release and the solution of one lab under ``dest_root`` (default: the course)."""
-    dest_root = dest_root or lab.root
-    read_notebook(lab.source)  # clear error for a broken source before nbgrader's own
+def build_labs(labs: list[Lab], dest_root: Path | None = None) -> list[Path]:
+    """Write the release and the solution of each lab under ``dest_root`` (default: the course).
+
+    All labs share one scratch gradebook: creating a gradebook makes nbgrader run ``alembic``
+    in a subprocess, which costs seconds, so it is done once per build rather than per lab.
+    """
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
-        generate_release(lab, Path(scratch))
-        generated = Path(scratch) / "release" / lab.name
-        release_dir = dest_root / RELEASE_DIR / lab.name
-        if release_dir.exists():
-            shutil.rmtree(release_dir)
-        release_dir.mkdir(parents=True)
-        for item in sorted(generated.rglob("*")):
-            target = release_dir / item.relative_to(generated)
-            if item.is_dir():
-                target.mkdir(exist_ok=True)
-            elif item.suffix == ".ipynb":
-                nb = read_notebook(item)
-                clear_outputs(nb)
-                write_notebook(nb, target)
-                written.append(target)
-            else:
-                shutil.copy2(item, target)
-                written.append(target)
+        for lab in labs:
+            written += _build_one(lab, dest_root or lab.root, Path(scratch))
+    return written
+
+
+def build_lab(lab: Lab, dest_root: Path | None = None) -> list[Path]:
+    """Write the release and the solution of one lab (see :func:`build_labs`)."""
+    return build_labs([lab], dest_root)
+
+
+def _build_one(lab: Lab, dest_root: Path, scratch: Path) -> list[Path]:
+    read_notebook(lab.source)  # clear error for a broken source before nbgrader's own
+    written: list[Path] = []
+    generate_release(lab, scratch)
+    generated = scratch / "release" / lab.name
+    release_dir = dest_root / RELEASE_DIR / lab.name
+    if release_dir.exists():
+        shutil.rmtree(release_dir)
+    release_dir.mkdir(parents=True)
+    for item in sorted(generated.rglob("*")):
+        target = release_dir / item.relative_to(generated)
+        if item.is_dir():
+            target.mkdir(exist_ok=True)
+        elif item.suffix == ".ipynb":
+            nb = read_notebook(item)
+            clear_outputs(nb)
+            write_notebook(nb, target)
+            written.append(target)
+        else:
+            shutil.copy2(item, target)
+            written.append(target)
 
     solution = solution_view(read_notebook(lab.source))
     solution_path = dest_root / SOLUTIONS_DIR / lab.name / f"{lab.name}.ipynb"

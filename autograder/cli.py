@@ -16,13 +16,12 @@ from autograder.course import CourseError, find_root, get_lab, list_labs
 
 
 def _build(args: argparse.Namespace) -> int:
-    from autograder.build import build_lab
+    from autograder.build import build_labs
 
     root = find_root()
     labs = [get_lab(root, name) for name in args.labs] if args.labs else list_labs(root)
-    for lab in labs:
-        for path in build_lab(lab):
-            print(f"wrote {path.relative_to(root)}")
+    for path in build_labs(labs):
+        print(f"wrote {path.relative_to(root)}")
     return 0
 
 

@@ -6,7 +6,7 @@ import filecmp
 
 import pytest
 
-from autograder.build import build_lab
+from autograder.build import build_labs
 from autograder.course import RELEASE_DIR, SOLUTIONS_DIR, list_labs
 from autograder.lint import lint_generated
 from tests.conftest import REPO, labs_under_test
@@ -17,8 +17,7 @@ LABS = labs_under_test()
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
     dest = tmp_path_factory.mktemp("rebuilt")
-    for lab in LABS:
-        build_lab(lab, dest)
+    build_labs(LABS, dest)
     return dest
 
 
@@ -48,8 +47,7 @@ def test_no_generated_lab_without_a_source(folder):
 
 
 def test_building_twice_changes_nothing(rebuilt, tmp_path):
-    for lab in LABS:
-        build_lab(lab, tmp_path)
+    build_labs(LABS, tmp_path)
     for folder in (RELEASE_DIR, SOLUTIONS_DIR):
         assert tree_differences(rebuilt / folder, tmp_path / folder) == []
 
