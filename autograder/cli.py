@@ -36,6 +36,22 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.all_passed else 1
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from autograder.grading import grade_lab, progress_printer, summary
+
+    lab = get_lab(find_root(), args.lab)
+    outcomes = grade_lab(
+        lab,
+        workers=args.workers,
+        student_glob=args.student,
+        force=args.force,
+        timeout=args.timeout,
+        progress=progress_printer(),
+    )
+    print(summary(outcomes))
+    return 1 if any(o.status != "graded" for o in outcomes) else 0
+
+
 def _lint(args: argparse.Namespace) -> int:
     from autograder.lint import lint_lab
 
@@ -66,6 +82,14 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("notebook", nargs="?", help="notebook to check (default: labs/<lab>/<lab>.ipynb)")
     check.add_argument("--timeout", type=int, default=30, help="seconds a cell may run (default 30, as grading)")
     check.set_defaults(run=_check)
+
+    grade = commands.add_parser("grade", help="grade every submission of a lab in parallel, resumably")
+    grade.add_argument("lab", help="lab name or prefix")
+    grade.add_argument("--workers", type=int, default=None, help="parallel graders (default: one per core)")
+    grade.add_argument("--student", default="*", help="only students whose id matches this glob")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
+    grade.add_argument("--timeout", type=float, default=600, help="seconds one submission may take (default 600)")
+    grade.set_defaults(run=_grade)
 
     lint = commands.add_parser("lint", help="check every lab source against the course's rules")
     lint.set_defaults(run=_lint)

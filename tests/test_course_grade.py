@@ -1,0 +1,122 @@
+"""`course grade`: same scores as plain nbgrader, failures flagged, resumable after a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tests.conftest import BIN, labs_under_test, make_course_copy, nbgrader
+
+LABS = labs_under_test()
+LAB = next((lab for lab in LABS if lab.name.startswith("lab01")), LABS[0]).name
+
+
+def scores_in(root: Path, lab: str) -> dict[str, dict[str, float]]:
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+        return {
+            submission.student.id: {
+                g.name: g.score for g in gradebook.find_submission_notebook(lab, lab, submission.student.id).grades
+            }
+            for submission in gradebook.find_assignment(lab).submissions
+        }
+
+
+def flagged_in(root: Path, lab: str) -> dict[str, bool]:
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+        return {
+            s.student.id: gradebook.find_submission_notebook(lab, lab, s.student.id).flagged
+            for s in gradebook.find_assignment(lab).submissions
+        }
+
+
+def course_grade(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "course"), "grade", LAB, *args], cwd=root, capture_output=True, text=True, timeout=900, **kwargs
+    )
+
+
+@pytest.fixture
+def cohort(graded, tmp_path) -> Path:
+    """A new course holding the same submissions plain nbgrader graded, plus two broken ones."""
+    root = make_course_copy(tmp_path / "course", [LAB])
+    shutil.copytree(graded[LAB].root / "autograder" / "submitted", root / "autograder" / "submitted")
+    broken = root / "autograder" / "submitted" / "broken-json" / LAB
+    broken.mkdir(parents=True)
+    (broken / f"{LAB}.ipynb").write_text('{"cells": [')
+    renamed = root / "autograder" / "submitted" / "wrong-name" / LAB
+    shutil.copytree(root / "autograder" / "submitted" / "solution" / LAB, renamed)
+    (renamed / f"{LAB}.ipynb").rename(renamed / "my lab.ipynb")
+    assert nbgrader(root, "generate_assignment", LAB).returncode == 0
+    return root
+
+
+def test_scores_equal_plain_nbgrader_and_failures_are_flagged(graded, cohort):
+    result = course_grade(cohort, "--workers", "2")
+    assert result.returncode == 1, result.stdout + result.stderr  # two submissions are flagged
+    expected = scores_in(graded[LAB].root, LAB)
+    got = scores_in(cohort, LAB)
+    for student, cells in expected.items():
+        assert got[student] == cells, f"{student}: course grade {got[student]} != nbgrader {cells}"
+    assert "FLAGGED broken-json: invalid notebook" in result.stdout
+    assert "FLAGGED wrong-name: missing notebook" in result.stdout and "my lab.ipynb" in result.stdout
+    flags = flagged_in(cohort, LAB)
+    assert flags["broken-json"] and flags["wrong-name"] and not flags["solution"]
+    assert all(score == 0 for score in got["broken-json"].values())
+    journal = json.loads((cohort / "autograder" / "journal" / f"{LAB}.json").read_text())
+    assert journal["broken-json"]["status"] == "failed" and journal["solution"]["status"] == "graded"
+
+    # Regrading unchanged submissions is idempotent, with or without --force.
+    assert course_grade(cohort, "--force").returncode == 1
+    assert scores_in(cohort, LAB) == got
+
+    # A resubmission that cannot be graded never keeps the old (full) score silently.
+    notebook = cohort / "autograder" / "submitted" / "solution" / LAB / f"{LAB}.ipynb"
+    notebook.write_text(notebook.read_text()[:100])
+    result = course_grade(cohort)
+    assert "FLAGGED solution: invalid notebook" in result.stdout
+    assert all(score == 0 for score in scores_in(cohort, LAB)["solution"].values())
+    assert flagged_in(cohort, LAB)["solution"]
+
+
+def test_a_killed_run_started_again_finishes_the_job(graded, cohort):
+    journal = cohort / "autograder" / "journal" / f"{LAB}.json"
+    process = subprocess.Popen(
+        [str(BIN / "course"), "grade", LAB, "--workers", "1"],
+        cwd=cohort,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if journal.is_file() and len(json.loads(journal.read_text())) >= 2:
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the coordinator, its workers, and their kernels
+    process.wait()
+    done_before = len(json.loads(journal.read_text()))
+    submissions = len(list((cohort / "autograder" / "submitted").iterdir()))
+    assert 2 <= done_before < submissions, "the run was not interrupted midway; the test proves nothing"
+
+    result = course_grade(cohort, "--workers", "2")
+    assert len(json.loads(journal.read_text())) == submissions, result.stdout + result.stderr
+    expected = scores_in(graded[LAB].root, LAB)
+    got = scores_in(cohort, LAB)
+    assert {student: got[student] for student in expected} == expected
+    assert all((cohort / "autograder" / "autograded" / s / LAB / f"{LAB}.ipynb").is_file() for s in expected)
+
+
+def test_unknown_lab_and_empty_cohort_say_what_to_do(tmp_path):
+    root = make_course_copy(tmp_path / "course", [LAB])
+    result = subprocess.run([str(BIN / "course"), "grade", LAB], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 2 and "No submissions" in result.stderr
+    result = subprocess.run([str(BIN / "course"), "grade", "lab99"], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 2 and "Unknown lab" in result.stderr
