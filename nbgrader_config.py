@@ -9,16 +9,18 @@ import os
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     Execute,
+    GetGrades,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 
+from autograder.feedback import ConcealHiddenTests, RubricSummary
 from autograder.plugins import StderrIsNotFailure
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
@@ -54,6 +56,9 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# Feedback opens with points by checklist item and never shows hidden test code.
+c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]
 
 # nbgrader runs a bare `alembic` when it creates or upgrades the gradebook.
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")

@@ -52,6 +52,18 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if any(o.status != "graded" for o in outcomes) else 0
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    from autograder.feedback import generate_feedback
+
+    root = find_root()
+    lab = get_lab(root, args.lab)
+    paths = generate_feedback(root, lab.name, args.student)
+    for path in paths:
+        print(f"wrote {path.relative_to(root)}")
+    print(f"{len(paths)} feedback file(s) for {lab.name}")
+    return 0
+
+
 def _lint(args: argparse.Namespace) -> int:
     from autograder.lint import lint_lab
 
@@ -90,6 +102,11 @@ def make_parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
     grade.add_argument("--timeout", type=float, default=600, help="seconds one submission may take (default 600)")
     grade.set_defaults(run=_grade)
+
+    feedback = commands.add_parser("feedback", help="per-student HTML feedback by rubric item, hidden tests concealed")
+    feedback.add_argument("lab", help="lab name or prefix")
+    feedback.add_argument("--student", default="*", help="only students whose id matches this glob")
+    feedback.set_defaults(run=_feedback)
 
     lint = commands.add_parser("lint", help="check every lab source against the course's rules")
     lint.set_defaults(run=_lint)

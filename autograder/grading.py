@@ -96,9 +96,14 @@ class Journal:
             except json.JSONDecodeError:
                 self.entries = {}  # a torn journal only costs regrading; it never skips work
 
+    # Failures of the grading machinery, not of the submission: worth another try on rerun.
+    TRANSIENT = ("the grading process died", "could not record grades")
+
     def is_done(self, submission: Submission) -> bool:
         entry = self.entries.get(submission.student)
-        return bool(entry) and entry.get("digest") == submission.digest
+        if not entry or entry.get("digest") != submission.digest:
+            return False
+        return not str(entry.get("reason", "")).startswith(self.TRANSIENT)
 
     def record(self, outcome: Outcome) -> None:
         self.entries[outcome.student] = asdict(outcome)
@@ -313,8 +318,15 @@ def _write_success(lab: Lab, db_url: str, submission: Submission, result: dict[s
 
 
 def _write_failure(lab: Lab, db_url: str, submission: Submission) -> None:
-    """Zero and flag a submission that could not be graded, so no stale score survives."""
+    """Zero and flag a submission that could not be graded, so no stale score survives.
+
+    An autograded notebook or feedback page left from an earlier, successful grading is
+    removed too: it describes a submission that no longer exists.
+    """
     from nbgrader.api import Gradebook
+
+    for stale in (AUTOGRADED_DIR, Path("autograder") / "feedback"):
+        shutil.rmtree(lab.root / stale / submission.student / lab.name, ignore_errors=True)
 
     with Gradebook(db_url) as gradebook:
         gradebook.update_or_create_student(submission.student)

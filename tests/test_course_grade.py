@@ -84,6 +84,7 @@ def test_scores_equal_plain_nbgrader_and_failures_are_flagged(graded, cohort):
     assert "FLAGGED solution: invalid notebook" in result.stdout
     assert all(score == 0 for score in scores_in(cohort, LAB)["solution"].values())
     assert flagged_in(cohort, LAB)["solution"]
+    assert not (cohort / "autograder" / "autograded" / "solution" / LAB).exists(), "stale autograded notebook kept"
 
 
 def test_a_killed_run_started_again_finishes_the_job(graded, cohort):
