@@ -1,4 +1,5 @@
-# Two commands do all set-up: `make lab` (open the course) and `make test` (the test suite).
+# `make demo` runs the instructor's job on the bundled sample cohort, `make lab` opens the
+# course, `make test` runs the test suite.
 # Each creates .venv and installs the pinned stack into it on first use.
 
 PYTHON ?= python3
@@ -6,7 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test build lint check-python clean
+.PHONY: demo lab test build lint check-python clean
+
+demo: $(STAMP)  ## the main job on bundled data: generate, grade a sample class, feedback, reports
+	$(BIN)/course demo
 
 lab: $(STAMP)  ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -64,6 +64,46 @@ def _feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from autograder.report import REPORTS_DIR, collect, html_report, terminal_report
+
+    root = find_root()
+    cohort = collect(get_lab(root, args.lab))
+    print(terminal_report(cohort))
+    page = html_report(cohort, root / REPORTS_DIR / f"{cohort.lab}.html")
+    print(f"\nHTML report with charts: {page.relative_to(root)}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from autograder.report import REPORTS_DIR, collect, export_csv
+
+    root = find_root()
+    cohort = collect(get_lab(root, args.lab))
+    path = export_csv(cohort, Path(args.output) if args.output else root / REPORTS_DIR / f"{cohort.lab}.csv")
+    flagged = sum(1 for row in cohort.rows if row.flag)
+    print(f"wrote {path} ({len(cohort.rows)} students, {flagged} flagged)")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from autograder.demo import run_demo
+
+    root = find_root()
+    out = Path(args.out).resolve() if args.out else root / ".course" / "demo"
+    names = [name for name in (args.labs or "").split(",") if name]
+    print(run_demo(root, out, names, args.workers))
+    return 0
+
+
+def _benchmark(args: argparse.Namespace) -> int:
+    from autograder.benchmark import run_benchmark
+
+    root = find_root()
+    print(run_benchmark(root, get_lab(root, args.lab), args.submissions, args.workers))
+    return 0
+
+
 def _lint(args: argparse.Namespace) -> int:
     from autograder.lint import lint_lab
 
@@ -107,6 +147,27 @@ def make_parser() -> argparse.ArgumentParser:
     feedback.add_argument("lab", help="lab name or prefix")
     feedback.add_argument("--student", default="*", help="only students whose id matches this glob")
     feedback.set_defaults(run=_feedback)
+
+    report = commands.add_parser("report", help="the cohort by rubric item and task, in the terminal and as HTML")
+    report.add_argument("lab", help="lab name or prefix")
+    report.set_defaults(run=_report)
+
+    export = commands.add_parser("export", help="CSV: nbgrader's columns, points per rubric item, and flags")
+    export.add_argument("lab", help="lab name or prefix")
+    export.add_argument("--output", help="CSV path (default: autograder/reports/<lab>.csv)")
+    export.set_defaults(run=_export)
+
+    demo = commands.add_parser("demo", help="the instructor workflow end to end on the bundled sample cohort")
+    demo.add_argument("--labs", help="comma-separated lab names or prefixes (default: all)")
+    demo.add_argument("--out", help="folder for the demo course (default: .course/demo, replaced each run)")
+    demo.add_argument("--workers", type=int, default=None, help="parallel graders (default: one per core)")
+    demo.set_defaults(run=_demo)
+
+    bench = commands.add_parser("benchmark", help="time course grade against plain nbgrader and bare execution")
+    bench.add_argument("--lab", default="lab01", help="lab to grade (default: lab01)")
+    bench.add_argument("--submissions", type=int, default=60, help="cohort size (default: 60)")
+    bench.add_argument("--workers", type=int, default=None, help="parallel graders (default: one per core)")
+    bench.set_defaults(run=_benchmark)
 
     lint = commands.add_parser("lint", help="check every lab source against the course's rules")
     lint.set_defaults(run=_lint)

@@ -114,9 +114,7 @@ class RubricSummary(NbGraderPreprocessor):
             if score < points:
                 message = _failure_message(cell) or "this check did not pass"
                 failures.append(f"- `{grade_id(cell)}` ({score:g}/{points:g}): {message}")
-        rows = [
-            f"| {RUBRIC.get(key, key)} | `{key}` | {got:g} | {out_of:g} |" for key, (got, out_of) in totals.items()
-        ]
+        rows = [f"| {RUBRIC.get(key, key)} | `{key}` | {got:g} | {out_of:g} |" for key, (got, out_of) in totals.items()]
         earned = sum(got for got, _ in totals.values())
         possible = sum(out_of for _, out_of in totals.values())
         text = [

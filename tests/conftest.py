@@ -19,8 +19,9 @@ import nbformat
 import pytest
 
 from autograder.course import SOURCE_DIR, Lab, list_labs
-from autograder.notebooks import grade_id, read_notebook
-from tests.mutants import MUTANTS, Mutant
+from autograder.demo import with_stderr_noise
+from autograder.notebooks import read_notebook
+from tests.mutants import MUTANTS, apply_mutant
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -33,14 +34,6 @@ def labs_under_test() -> list[Lab]:
     """
     wanted = [name for name in os.environ.get("COURSE_LABS", "").split(",") if name]
     return [lab for lab in list_labs(REPO) if not wanted or any(lab.name.startswith(w) for w in wanted)]
-
-
-# Makes every cell write to stderr, test cells included, the way a learner's logging would.
-STDERR_NOISE = (
-    "import logging, sys\n"
-    "get_ipython().events.register('post_run_cell', lambda result: print('noise on stderr', file=sys.stderr))\n"
-    "logging.getLogger('learner').warning('a warning that goes to stderr')\n"
-)
 
 
 @dataclass
@@ -79,22 +72,6 @@ def submit(root: Path, lab: str, student: str, nb: nbformat.NotebookNode) -> Non
     path = root / "autograder" / "submitted" / student / lab / f"{lab}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(nbformat.writes(nb))
-
-
-def apply_mutant(solution: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
-    nb = nbformat.reads(nbformat.writes(solution), as_version=4)
-    cells = [c for c in nb.cells if grade_id(c) == mutant.cell]
-    assert cells, f"{mutant.lab}: no answer cell {mutant.cell!r} for mutant {mutant.why!r}"
-    assert mutant.old in cells[0].source, f"{mutant.lab}/{mutant.cell}: mutant text not found: {mutant.old!r}"
-    cells[0].source = cells[0].source.replace(mutant.old, mutant.new)
-    return nb
-
-
-def with_stderr_noise(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    nb = nbformat.reads(nbformat.writes(solution), as_version=4)
-    first_answer = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
-    first_answer.source = STDERR_NOISE + first_answer.source
-    return nb
 
 
 def grade_lab(lab: Lab, workdir: Path) -> GradedLab:

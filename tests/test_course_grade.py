@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.report import NBGRADER_COLUMNS
 from tests.conftest import BIN, labs_under_test, make_course_copy, nbgrader
 
 LABS = labs_under_test()
@@ -73,6 +75,21 @@ def test_scores_equal_plain_nbgrader_and_failures_are_flagged(graded, cohort):
     journal = json.loads((cohort / "autograder" / "journal" / f"{LAB}.json").read_text())
     assert journal["broken-json"]["status"] == "failed" and journal["solution"]["status"] == "graded"
 
+    # The report and the export flag what could not be graded, and a student who never submitted.
+    assert nbgrader(cohort, "db", "student", "add", "nobody", "--last-name=Absent").returncode == 0
+    report = subprocess.run([str(BIN / "course"), "report", LAB], cwd=cohort, capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    assert "broken-json: not graded: invalid notebook" in report.stdout and "nobody: no submission" in report.stdout
+    assert (cohort / "autograder" / "reports" / f"{LAB}.html").read_text().count("data:image/png;base64") == 3
+    export = subprocess.run([str(BIN / "course"), "export", LAB], cwd=cohort, capture_output=True, text=True)
+    assert export.returncode == 0, export.stderr
+    with (cohort / "autograder" / "reports" / f"{LAB}.csv").open() as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert list(rows["solution"])[:11] == NBGRADER_COLUMNS
+    assert rows["broken-json"]["flagged"] == "yes" and "invalid notebook" in rows["broken-json"]["flag_reason"]
+    assert rows["nobody"]["flagged"] == "yes" and rows["solution"]["flagged"] == "no"
+    assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0
+
     # Regrading unchanged submissions is idempotent, with or without --force.
     assert course_grade(cohort, "--force").returncode == 1
     assert scores_in(cohort, LAB) == got
@@ -121,3 +138,20 @@ def test_unknown_lab_and_empty_cohort_say_what_to_do(tmp_path):
     assert result.returncode == 2 and "No submissions" in result.stderr
     result = subprocess.run([str(BIN / "course"), "grade", "lab99"], cwd=root, capture_output=True, text=True)
     assert result.returncode == 2 and "Unknown lab" in result.stderr
+
+
+def test_demo_runs_the_instructor_job_from_nothing(tmp_path):
+    out = tmp_path / "demo"
+    result = subprocess.run(
+        [str(BIN / "course"), "demo", "--labs", "lab00", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "FLAGGED eli-broken: invalid notebook" in result.stdout
+    assert "FLAGGED fay-misnamed: missing notebook" in result.stdout
+    assert "Where everything is:" in result.stdout
+    assert (out / "autograder" / "reports" / "lab00_warmup.html").is_file()
+    assert (out / "autograder" / "reports" / "lab00_warmup.csv").is_file()
+    assert (out / "autograder" / "feedback" / "amara-solid" / "lab00_warmup" / "lab00_warmup.html").is_file()

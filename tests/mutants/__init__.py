@@ -1,34 +1,18 @@
-"""Deliberately wrong submissions: each must lose points on exactly one rubric item.
+"""Transitional: mistakes of labs still being written, until they join autograder/mistakes.
 
-A mutant takes a lab's worked solution and changes one answer cell the way a learner
-plausibly would get it wrong. The grading tests autograde every mutant with real nbgrader
-and assert that the rubric items losing points are exactly ``{mutant.key}``: proof that the
-lab's checks can fail, and fail on the concept they claim to grade.
-
-Each lab's mutants live in ``tests/mutants/<lab>.py`` as a list named ``MUTANTS``, so labs
-can be written side by side. Every rubric item that a lab grades needs at least one mutant
-(a test enforces it).
+The catalogue lives in :mod:`autograder.mistakes`; a lab in progress may keep its list here
+as ``tests/mutants/<lab>.py`` (``MUTANTS = [...]``). Both are collected.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
 
+from autograder.mistakes import MUTANTS as PACKAGED
+from autograder.mistakes import Mutant, apply_mutant
 
-@dataclass(frozen=True)
-class Mutant:
-    lab: str
-    key: str  # the rubric item that must lose points, and the only one
-    cell: str  # grade id of the answer cell to change
-    old: str  # text that must occur in that cell of the solution
-    new: str  # what replaces it
-    why: str  # the mistake, in a learner's terms
-
-    @property
-    def student(self) -> str:
-        return f"mutant-{self.key}-{self.cell}"
+__all__ = ["MUTANTS", "Mutant", "apply_mutant"]
 
 
 def _collect() -> list[Mutant]:
@@ -38,4 +22,4 @@ def _collect() -> list[Mutant]:
     return found
 
 
-MUTANTS: list[Mutant] = _collect()
+MUTANTS: list[Mutant] = PACKAGED + _collect()

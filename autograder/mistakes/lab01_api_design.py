@@ -1,6 +1,6 @@
 """Wrong variants of lab01_api_design (see tests/mutants/__init__.py)."""
 
-from tests.mutants import Mutant
+from autograder.mistakes import Mutant
 
 MUTANTS = [
     Mutant(

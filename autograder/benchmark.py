@@ -1,0 +1,111 @@
+"""``course benchmark``: how fast grading is, measured against baselines in the same run.
+
+It builds one cohort of a lab (the sample class's gradable kinds, repeated), then:
+
+1. grades it with plain, sequential ``nbgrader autograde`` (the baseline);
+2. grades the same submissions with ``course grade`` (parallel workers);
+3. checks that every submission got identical per-cell scores from both;
+4. executes a few of the same notebooks bare with nbclient (no nbgrader at all): the floor;
+5. times ``course check`` on the lab's solution.
+
+It prints the figures and their ratios. Targets live in the issue tracker, not here: this
+script reports, it does not assert (timings on shared machines are noisy).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import SOURCE_DIR, Lab
+from autograder.demo import generate_assignments, sample_cohort
+
+
+def _course_with_cohort(root: Path, lab: Lab, dest: Path, size: int) -> Lab:
+    dest.mkdir(parents=True)
+    shutil.copy2(root / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(root / SOURCE_DIR / lab.name, dest / SOURCE_DIR / lab.name)
+    kinds = {name: write for name, write in sample_cohort(lab).items() if name not in {"eli-broken", "fay-misnamed"}}
+    names = sorted(kinds)
+    for index in range(size):
+        kind = names[index % len(names)]
+        folder = dest / "autograder" / "submitted" / f"s{index:03d}-{kind}" / lab.name
+        folder.mkdir(parents=True)
+        kinds[kind](folder)
+    copy = Lab(dest, lab.name)
+    generate_assignments(dest, [copy])
+    return copy
+
+
+def _scores(lab: Lab) -> dict[str, dict[str, float]]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{lab.root / 'autograder' / 'gradebook.db'}") as gradebook:
+        return {
+            s.student.id: {
+                g.name: g.score for g in gradebook.find_submission_notebook(lab.name, lab.name, s.student.id).grades
+            }
+            for s in gradebook.find_assignment(lab.name).submissions
+        }
+
+
+def _bare_execution_seconds(lab: Lab, samples: int) -> float:
+    """Median time to execute one submission with nbclient alone: the floor for any grader."""
+    from nbclient import NotebookClient
+
+    times = []
+    folders = sorted((lab.root / "autograder" / "submitted").iterdir())[:samples]
+    for folder in folders:
+        nb = nbformat.read(folder / lab.name / f"{lab.name}.ipynb", as_version=4)
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = None) -> str:
+    bin_dir = Path(sys.executable).parent
+    lines = [f"benchmark: {lab.name}, {size} submissions, course grade with {workers or 'one per core'} workers"]
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as scratch:
+        plain = _course_with_cohort(root, lab, Path(scratch) / "plain", size)
+        ours = _course_with_cohort(root, lab, Path(scratch) / "ours", size)
+
+        start = time.perf_counter()
+        subprocess.run([str(bin_dir / "nbgrader"), "autograde", lab.name], cwd=plain.root, capture_output=True)
+        plain_seconds = time.perf_counter() - start
+
+        from autograder.grading import grade_lab
+
+        start = time.perf_counter()
+        grade_lab(ours, workers=workers)
+        ours_seconds = time.perf_counter() - start
+
+        plain_scores, our_scores = _scores(plain), _scores(ours)
+        differing = sorted(s for s in plain_scores if plain_scores[s] != our_scores.get(s))
+        floor = _bare_execution_seconds(ours, samples=min(5, size))
+
+    check_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([str(bin_dir / "course"), "check", lab.name, str(lab.solution)], cwd=root, capture_output=True)
+        check_times.append(time.perf_counter() - start)
+
+    used = workers or __import__("os").cpu_count() or 1
+    per_submission = ours_seconds * used / size
+    lines += [
+        f"  plain nbgrader autograde (sequential): {plain_seconds:7.1f} s  ({plain_seconds / size:.2f} s a submission)",
+        f"  course grade:                          {ours_seconds:7.1f} s  ({ours_seconds / size:.2f} s a submission)",
+        f"  speed-up over plain nbgrader:          {plain_seconds / ours_seconds:7.2f} x",
+        f"  scores identical:                      {'yes' if not differing else 'NO: ' + ', '.join(differing[:5])}",
+        f"  bare nbclient execution (floor):       {floor:7.2f} s a submission (median of {min(5, size)})",
+        f"  course grade per submission per worker:{per_submission:7.2f} s  = {per_submission / floor:.2f} x the floor",
+        f"  course check on the solution:          {statistics.median(check_times):7.2f} s (median of 3)",
+    ]
+    return "\n".join(lines)
