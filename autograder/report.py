@@ -119,7 +119,8 @@ def collect(lab: Lab) -> Cohort:
             row.raw_score, row.late_penalty = submission.score, submission.late_submission_penalty or 0.0
             row.score, row.max_score = submission.score - row.late_penalty, submission.max_score
             submitted_notebook = gradebook.find_submission_notebook(notebook.name, lab.name, student.id)
-            row.cells = {g.name: (g.score, g.max_score) for g in submitted_notebook.grades}
+            # a manual cell not yet graded by a person has no score: it counts 0 until it is
+            row.cells = {g.name: (g.score or 0.0, g.max_score) for g in submitted_notebook.grades}
             entry = journal.get(student.id, {})
             if entry.get("status") == "failed":
                 row.flag = f"not graded: {entry.get('reason', 'unknown reason')}"

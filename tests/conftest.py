@@ -21,6 +21,7 @@ import pytest
 from autograder.course import SOURCE_DIR, Lab, list_labs
 from autograder.demo import with_stderr_noise
 from autograder.notebooks import read_notebook
+from autograder.rubric import rubric_key
 from tests.mutants import MUTANTS, apply_mutant
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ class GradedLab:
 
     lab: str
     root: Path
-    scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    scores: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)  # autograded cells
+    manual: dict[str, dict[str, bool]] = field(default_factory=dict)  # manual cell -> needs manual grade
     log: str = ""
 
     def total(self, student: str) -> tuple[float, float]:
@@ -50,8 +52,6 @@ class GradedLab:
         return sum(s for s, _ in cells), sum(m for _, m in cells)
 
     def lost_keys(self, student: str) -> set[str]:
-        from autograder.rubric import rubric_key
-
         return {rubric_key(gid) or gid for gid, (s, m) in self.scores[student].items() if s < m}
 
 
@@ -95,7 +95,9 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
     with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
         for submission in gradebook.find_assignment(lab.name).submissions:
             notebook = gradebook.find_submission_notebook(lab.name, lab.name, submission.student.id)
-            graded.scores[submission.student.id] = {g.name: (g.score, g.max_score) for g in notebook.grades}
+            student = submission.student.id
+            graded.scores[student] = {g.name: (g.score, g.max_score) for g in notebook.grades if rubric_key(g.name)}
+            graded.manual[student] = {g.name: g.needs_manual_grade for g in notebook.grades if not rubric_key(g.name)}
     return graded
 
 

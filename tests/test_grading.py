@@ -23,6 +23,13 @@ def test_solution_gets_full_marks(graded, lab):
 
 
 @pytest.mark.parametrize("lab", LAB_NAMES)
+def test_manual_cells_are_left_for_the_formgrader(graded, lab):
+    """Autograde never scores a manually graded answer; it waits for a person."""
+    for student in ("solution", "release"):
+        assert all(graded[lab].manual[student].values()), f"{lab}/{student}: {graded[lab].manual[student]}"
+
+
+@pytest.mark.parametrize("lab", LAB_NAMES)
 def test_release_gets_zero(graded, lab):
     score, _ = graded[lab].total("release")
     assert score == 0, f"{lab}: the unanswered release earned {score} points: {graded[lab].scores['release']}"
