@@ -51,7 +51,9 @@ def test_feedback_never_shows_hidden_tests(feedback, lab):
         assert "Your score by checklist item" in text
 
 
-@pytest.mark.parametrize("mutant", [m for m in MUTANTS if m.lab in {lab.name for lab in LABS}][:3], ids=str)
+@pytest.mark.parametrize(
+    "mutant", [m for m in MUTANTS if m.lab in {lab.name for lab in LABS}][:3], ids=lambda m: f"{m.lab}:{m.key}:{m.cell}"
+)
 def test_feedback_names_the_failed_item_and_its_message(feedback, mutant):
     text = visible_text(feedback[mutant.lab] / mutant.student / mutant.lab / f"{mutant.lab}.html")
     summary = text.split("Checks that did not pass", 1)
