@@ -35,16 +35,16 @@ LEAK_NOTE = "[output removed: it reproduced hidden test code]\n"
 def hidden_lines(nb: NotebookNode) -> set[str]:
     """The distinctive lines of every hidden block, to recognise them wherever they reappear.
 
-    A line that also stands in visible code (a learner already sees it) is no secret.
+    A line that also stands in visible code, even inside a longer line, is no secret: the
+    learner already sees it.
     """
     lines: set[str] = set()
-    visible: set[str] = set()
+    visible = "\n".join(strip_hidden_tests(cell.source) for cell in nb.cells)
     for cell in nb.cells:
-        visible |= {line.strip() for line in strip_hidden_tests(cell.source).splitlines()}
         if is_autograded_test(cell):
             for block in _HIDDEN_BLOCK.findall(cell.source):
                 lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= _MIN_LEAK_LINE}
-    return lines - visible
+    return {line for line in lines if line not in visible}
 
 
 def _output_text(output: NotebookNode) -> str:
