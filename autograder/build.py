@@ -8,6 +8,7 @@ only command that writes into labs/. Both outputs are written deterministically.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,11 +46,21 @@ def generate_release(lab: Lab, out_dir: Path) -> None:
         )
     )
     coursedir = CourseDirectory(config=config)
-    converter = GenerateAssignment(coursedir=coursedir, config=config)
+    errors: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record.getMessage())
+
+    log = logging.getLogger(f"course.build.{lab.name}")
+    log.propagate, log.handlers = False, [Collect()]
+    converter = GenerateAssignment(coursedir=coursedir, config=config, log=log)
     try:
         converter.start()
-    except Exception as exc:  # nbgrader wraps everything in NbGraderException with details logged
-        raise CourseError(f"nbgrader could not generate {lab.name} from {lab.source}: {exc}") from exc
+    except Exception as exc:  # nbgrader raises a generic error and logs the real cause
+        causes = [e for e in errors if "Please see" not in e and "There was an error" not in e] or [str(exc)]
+        raise CourseError(f"nbgrader could not generate {lab.name} from {lab.source}: {causes[-1][-1500:]}") from exc
 
 
 def build_labs(labs: list[Lab], dest_root: Path | None = None) -> list[Path]:

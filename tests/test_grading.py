@@ -24,9 +24,12 @@ def test_solution_gets_full_marks(graded, lab):
 
 @pytest.mark.parametrize("lab", LAB_NAMES)
 def test_manual_cells_are_left_for_the_formgrader(graded, lab):
-    """Autograde never scores a manually graded answer; it waits for a person."""
-    for student in ("solution", "release"):
-        assert all(graded[lab].manual[student].values()), f"{lab}/{student}: {graded[lab].manual[student]}"
+    """Autograde never scores a written answer; it waits for a person.
+
+    An answer left exactly as released is the exception: nbgrader scores it 0 ("No response.").
+    """
+    assert all(graded[lab].manual["solution"].values()), f"{lab}: {graded[lab].manual['solution']}"
+    assert not any(graded[lab].manual["release"].values()), f"{lab}: {graded[lab].manual['release']}"
 
 
 @pytest.mark.parametrize("lab", LAB_NAMES)

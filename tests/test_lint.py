@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from autograder.course import list_labs
-from autograder.lint import lint_cells, lint_header, lint_lab
+from autograder.lint import lint_cells, lint_header, lint_lab, points_by_key
 from autograder.notebooks import grade_id, is_autograded_test, read_notebook
 from tests.conftest import REPO, labs_under_test
 
@@ -70,8 +70,10 @@ def test_header_points_disagreeing_with_cells_are_caught(source):
 
 
 def test_header_missing_an_item_is_caught(source):
+    key = next(iter(points_by_key(source)))
+
     def drop_row(nb):
-        nb.cells[0].source = "\n".join(line for line in nb.cells[0].source.split("\n") if "`openapi`" not in line)
+        nb.cells[0].source = "\n".join(line for line in nb.cells[0].source.split("\n") if f"`{key}`" not in line)
 
     assert any("does not list it" in p for p in problems_after(source, drop_row))
 

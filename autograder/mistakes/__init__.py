@@ -14,6 +14,7 @@ Every rubric item a lab grades needs at least one (a test enforces it).
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import pkgutil
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ class Mutant:
 
     @property
     def student(self) -> str:
-        return f"mutant-{self.key}-{self.cell}"
+        """A student id of its own: two mistakes in one cell must not overwrite each other."""
+        digest = hashlib.sha256((self.old + "\0" + self.new).encode()).hexdigest()[:6]
+        return f"mutant-{self.key}-{self.cell}-{digest}"
 
 
 def apply_mutant(solution: nbformat.NotebookNode, mutant: Mutant) -> nbformat.NotebookNode:
