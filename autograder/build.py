@@ -27,6 +27,24 @@ def course_config(root: Path) -> Config:
     return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
 
 
+def error_collecting_logger(name: str) -> tuple[logging.Logger, list[str]]:
+    """A logger for an nbgrader converter that keeps its error messages.
+
+    nbgrader raises a generic "see the traceback above" error and logs the real cause, so
+    the cause has to be collected from the log to be shown to the user.
+    """
+    errors: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record.getMessage())
+
+    log = logging.getLogger(name)
+    log.propagate, log.handlers = False, [Collect()]
+    return log, errors
+
+
 def generate_release(lab: Lab, out_dir: Path) -> None:
     """Run nbgrader's GenerateAssignment for one lab into ``out_dir/release/<lab>/``."""
     config = course_config(lab.root)
@@ -46,15 +64,7 @@ def generate_release(lab: Lab, out_dir: Path) -> None:
         )
     )
     coursedir = CourseDirectory(config=config)
-    errors: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.ERROR:
-                errors.append(record.getMessage())
-
-    log = logging.getLogger(f"course.build.{lab.name}")
-    log.propagate, log.handlers = False, [Collect()]
+    log, errors = error_collecting_logger(f"course.build.{lab.name}")
     converter = GenerateAssignment(coursedir=coursedir, config=config, log=log)
     try:
         converter.start()

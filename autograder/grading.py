@@ -23,7 +23,6 @@ import contextlib
 import fnmatch
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import shutil
@@ -154,6 +153,8 @@ def grade_privately(job: dict[str, Any]) -> dict[str, Any]:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
+    from autograder.build import error_collecting_logger
+
     root, lab_name, student = Path(job["root"]), job["lab"], job["student"]
     reason = _precheck(Path(job["folder"]), lab_name)
     if reason:
@@ -172,16 +173,7 @@ def grade_privately(job: dict[str, Any]) -> dict[str, Any]:
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = lab_name
     coursedir.student_id = student
-    errors: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.ERROR:
-                errors.append(record.getMessage())
-
-    log = logging.getLogger(f"course.grade.{student}")
-    log.propagate = False
-    log.handlers = [Collect()]
+    log, errors = error_collecting_logger(f"course.grade.{student}")
     converter = Autograde(coursedir=coursedir, config=config, log=log)
     try:
         converter.start()
