@@ -20,9 +20,9 @@ import pytest
 
 from autograder.course import SOURCE_DIR, Lab, list_labs
 from autograder.demo import with_stderr_noise
+from autograder.mistakes import MUTANTS, apply_mutant
 from autograder.notebooks import read_notebook
 from autograder.rubric import rubric_key
-from tests.mutants import MUTANTS, apply_mutant
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -16,9 +16,9 @@ from traitlets.config import Config
 
 from autograder.build import course_config
 from autograder.feedback import LEAK_NOTE, ConcealHiddenTests, hidden_lines
+from autograder.mistakes import MUTANTS
 from autograder.notebooks import is_autograded_test, read_notebook
 from tests.conftest import labs_under_test, nbgrader
-from tests.mutants import MUTANTS
 
 LABS = labs_under_test()
 

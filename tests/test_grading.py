@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.mistakes import MUTANTS
 from autograder.notebooks import read_notebook
 from autograder.rubric import rubric_key
 from tests.conftest import labs_under_test
-from tests.mutants import MUTANTS
 
 LABS = labs_under_test()
 LAB_NAMES = [lab.name for lab in LABS]
@@ -64,5 +64,5 @@ def test_every_graded_item_has_a_mutant(lab):
     }
     covered = {m.key for m in MUTANTS if m.lab == lab.name}
     assert keys <= covered, (
-        f"{lab.name}: rubric items without a mutant: {sorted(keys - covered)} (add them to tests/mutants.py)"
+        f"{lab.name}: rubric items without a mutant: {sorted(keys - covered)} (add them to autograder/mistakes/)"
     )

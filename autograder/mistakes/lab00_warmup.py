@@ -1,4 +1,4 @@
-"""Wrong variants of lab00_warmup (see tests/mutants/__init__.py)."""
+"""Wrong variants of lab00_warmup (see autograder/mistakes/__init__.py)."""
 
 from autograder.mistakes import Mutant
 

@@ -1,4 +1,4 @@
-"""Wrong variants of lab01_api_design (see tests/mutants/__init__.py)."""
+"""Wrong variants of lab01_api_design (see autograder/mistakes/__init__.py)."""
 
 from autograder.mistakes import Mutant
 
