@@ -7,15 +7,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo lab test build lint check-python clean
+# Debian packages the project needs beyond Python: bubblewrap, the sandbox grading runs
+# learner code in. Installed when missing if we are root (as in CI); otherwise say how.
+SYSTEM_PACKAGES := bubblewrap
+SYSTEM_COMMANDS := bwrap
 
-demo: $(STAMP)  ## the main job on bundled data: generate, grade a sample class, feedback, reports
+.PHONY: demo lab test build lint check-python system clean
+
+demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample class, feedback, reports
 	$(BIN)/course demo
 
 lab: $(STAMP)  ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.
 
-test: $(STAMP)  ## run the whole test suite (lint, build, grading, notebooks)
+test: $(STAMP) system  ## run the whole test suite (lint, build, grading, notebooks)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -24,6 +29,16 @@ build: $(STAMP)  ## regenerate labs/ and solutions/ from autograder/source/
 
 lint: $(STAMP)  ## check every lab source against the course's rules
 	$(BIN)/course lint
+
+system:  ## install the Debian packages grading needs, when missing
+	@missing=0; for cmd in $(SYSTEM_COMMANDS); do command -v $$cmd >/dev/null || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -q $(SYSTEM_PACKAGES) || (apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES))) >/dev/null; \
+	  else \
+	    echo "Missing system packages. Run: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

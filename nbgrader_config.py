@@ -13,15 +13,20 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    Execute,
+    ClearOutput,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
 from autograder.feedback import ConcealHiddenTests, RubricSummary
-from autograder.plugins import StderrIsNotFailure
+from autograder.guarded import GuardedExecute
+from autograder.plugins import CheckSubmissionStructure, StderrIsNotFailure
+from autograder.verify.preprocessor import FlagDisagreements, VerifyOverHttp
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
@@ -45,17 +50,33 @@ c.Execute.interrupt_on_timeout = True
 # Learners delete test cells; put them back instead of losing their points silently.
 c.OverwriteCells.add_missing_cells = True
 
+# A copied cell or stripped metadata gets a reason a person can act on, not a KeyError.
+c.Autograde.sanitize_preprocessors = [
+    CheckSubmissionStructure,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+
+# Learner code runs in a sandbox (no course files, no network, limits), and a cell that
+# hangs or kills the kernel costs that cell only: see autograder/sandbox.py, guarded.py.
 # Only a failed check or an error loses points; stderr (logging, warnings) does not.
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    GuardedExecute,
     IgnorePattern,
     StderrIsNotFailure,
     ClearMetadataPreprocessor,
     LimitOutput,
+    VerifyOverHttp,
     SaveAutoGrades,
+    FlagDisagreements,
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+# The grading record (incidents, outside checks) survives nbgrader's metadata cleaning.
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "autograder"}
 
 # Feedback opens with points by checklist item and never shows hidden test code.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]

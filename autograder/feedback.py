@@ -7,7 +7,10 @@ hidden tests it found). These preprocessors, set in ``nbgrader_config.py`` for
 
 * :class:`ConcealHiddenTests` removes hidden blocks from test cells, trims tracebacks to the
   frames outside the test cell plus the failure message, and drops any output that
-  reproduces hidden test code;
+  reproduces hidden test code. From the first cell whose hidden checks ran onwards, it
+  shows no printed output at all, only each error's one-line message (capped): code in the
+  learner's kernel sees the hidden checks as they run, and could print them in any
+  disguise (encoded, reversed) that no line matching would recognise;
 * :class:`RubricSummary` opens the feedback with the points by checklist item and the
   message of each failed check.
 """
@@ -30,6 +33,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _MIN_LEAK_LINE = 25  # shorter lines (``else:``, ``pass``) are too common to count as a leak
 HIDDEN_NOTE = "# (hidden checks ran here at grading time; they are not shown)"
 LEAK_NOTE = "[output removed: it reproduced hidden test code]\n"
+WITHHELD_NOTE = (
+    "[output not shown in feedback: it was printed after hidden checks had run, so it could repeat "
+    "them. Run your notebook to see your own output.]\n"
+)
+MESSAGE_LIMIT = 300
 
 
 def hidden_lines(nb: NotebookNode) -> set[str]:
@@ -66,12 +74,17 @@ class ConcealHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         secret = hidden_lines(nb)
+        after_hidden = False
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             own_frame = f"In[{cell.get('execution_count')}]"
             if is_autograded_test(cell) and "### BEGIN HIDDEN TESTS" in cell.source:
                 cell.source = strip_hidden_tests(cell.source) + "\n" + HIDDEN_NOTE
+                after_hidden = True
+            if after_hidden:
+                cell.outputs = _messages_only(cell.get("outputs", []), secret)
+                continue
             kept = []
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
@@ -92,6 +105,28 @@ class ConcealHiddenTests(NbGraderPreprocessor):
                     kept.append(output)
             cell.outputs = kept
         return nb, resources
+
+
+def _messages_only(outputs: list[NotebookNode], secret: set[str]) -> list[NotebookNode]:
+    """Each error as one capped line; printed output replaced by a note saying why."""
+    kept: list[NotebookNode] = []
+    if any(output.get("output_type") != "error" for output in outputs):
+        kept.append(NotebookNode(output_type="stream", name="stdout", text=WITHHELD_NOTE))
+    for output in outputs:
+        if output.get("output_type") != "error":
+            continue
+        message = (
+            f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".splitlines()[0]
+            if output.get("evalue")
+            else str(output.get("ename", "Error"))
+        )
+        if any(line in message for line in secret):
+            message = f"{output.get('ename', 'Error')}: [message removed: it reproduced hidden test code]"
+        if len(message) > MESSAGE_LIMIT:
+            message = message[:MESSAGE_LIMIT] + "..."
+        ename, _, evalue = message.partition(": ")
+        kept.append(NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[message]))
+    return kept
 
 
 class RubricSummary(NbGraderPreprocessor):

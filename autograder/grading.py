@@ -25,6 +25,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -61,6 +62,8 @@ class Outcome:
     reason: str = ""
     seconds: float = 0.0
     scores: dict[str, list[float]] = field(default_factory=dict)  # grade id -> [score, max]
+    flag: str = ""  # graded, but an instructor should look (e.g. outside checks disagreed)
+    notes: list[str] = field(default_factory=list)  # what happened on the way (timeouts, restarts)
 
 
 def _digest(folder: Path) -> str:
@@ -178,7 +181,12 @@ def grade_privately(job: dict[str, Any]) -> dict[str, Any]:
     try:
         converter.start()
     except Exception as exc:  # nbgrader reports details through its log, collected above
-        detail = next((e for e in errors if "Traceback" not in e and "Please see" not in e), "")
+        explained = re.search(r"BrokenSubmission: (.+)", "\n".join(errors))
+        detail = (
+            explained.group(1)
+            if explained
+            else next((e for e in errors if "Traceback" not in e and "Please see" not in e), "")
+        )
         kernel = any("DeadKernel" in e or "Kernel died" in e for e in errors)
         reason = "kernel died" if kernel else (detail or str(exc))
         return {"status": "failed", "reason": f"nbgrader could not grade it: {reason[:300]}"}
@@ -187,7 +195,22 @@ def grade_privately(job: dict[str, Any]) -> dict[str, Any]:
     with Gradebook(f"sqlite:///{db_path}") as gradebook:
         notebook = gradebook.find_submission_notebook(lab_name, lab_name, student)
         scores = {g.name: [g.score, g.max_score] for g in notebook.grades}
-    return {"status": "graded", "autograded": str(autograded), "scores": scores}
+    flag, notes = _grading_record(autograded / f"{lab_name}.ipynb")
+    extra = sorted(p.name for p in Path(job["folder"]).glob("*.ipynb") if p.name != f"{lab_name}.ipynb")
+    if extra:
+        notes.append(f"not graded, not part of the lab: {', '.join(extra)}")
+    return {"status": "graded", "autograded": str(autograded), "scores": scores, "flag": flag, "notes": notes}
+
+
+def _grading_record(path: Path) -> tuple[str, list[str]]:
+    """The flag (outside checks disagreed) and incident notes written into an autograded notebook."""
+    from autograder.guarded import incidents
+    from autograder.notebooks import read_notebook
+    from autograder.verify.preprocessor import flag_reason
+
+    nb = read_notebook(path)
+    notes = [f"{i.get('grade_id') or 'cell ' + str(i['cell'] + 1)}: {i['reason']}" for i in incidents(nb)]
+    return flag_reason(nb), notes
 
 
 def _worker_main(conn: Connection) -> None:
@@ -305,7 +328,8 @@ def _write_success(lab: Lab, db_url: str, submission: Submission, result: dict[s
     for preprocessor in (SaveAutoGrades(), AssignLatePenalties(config=course_config(lab.root))):
         notebook, resources = preprocessor.preprocess(notebook, resources)
     with Gradebook(db_url) as gradebook:
-        gradebook.find_submission_notebook(lab.name, lab.name, submission.student).flagged = False
+        notebook = gradebook.find_submission_notebook(lab.name, lab.name, submission.student)
+        notebook.flagged = bool(result.get("flag"))
         gradebook.db.commit()
 
 
@@ -345,7 +369,13 @@ def grade_lab(
 ) -> list[Outcome]:
     """Grade the lab's submissions; return an outcome for each (already-journaled ones included)."""
     from autograder.build import course_config
+    from autograder.sandbox import SandboxUnavailable, bwrap_path, sandbox_disabled
 
+    if not sandbox_disabled():
+        try:
+            bwrap_path()  # fail once, clearly, rather than flag every submission
+        except SandboxUnavailable as exc:
+            raise CourseError(str(exc)) from None
     db_url = course_config(lab.root).CourseDirectory.db_url
     submissions = find_submissions(lab, student_glob)
     if not submissions:
@@ -434,6 +464,8 @@ def _finish(lab: Lab, db_url: str, submission: Submission, result: dict[str, Any
                 "",
                 round(seconds, 2),
                 result["scores"],
+                result.get("flag", ""),
+                result.get("notes", []),
             )
     _write_failure(lab, db_url, submission)
     return Outcome(submission.student, submission.digest, "failed", 0.0, 0.0, result["reason"], round(seconds, 2))
@@ -449,7 +481,7 @@ def progress_printer(stream: Any = sys.stderr) -> Callable[[int, int, Outcome], 
         width = 30
         filled = int(width * done / total)
         rate = (time.monotonic() - start) / max(done, 1)
-        mark = "ok" if outcome.status == "graded" else "FAILED"
+        mark = "FAILED" if outcome.status != "graded" else ("FLAGGED" if outcome.flag else "ok")
         line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {outcome.student}: {mark}"
         line += f"  (~{rate * (total - done):.0f} s left)"
         if stream.isatty():
@@ -469,6 +501,11 @@ def summary(outcomes: list[Outcome]) -> str:
     lines = [f"graded: {len(graded)}   failed: {len(failed)}   total: {len(outcomes)}"]
     for outcome in failed:
         lines.append(f"  FLAGGED {outcome.student}: {outcome.reason}")
+    for outcome in graded:
+        if outcome.flag:
+            lines.append(f"  FLAGGED {outcome.student} (graded, look at it): {outcome.flag}")
+        for note in outcome.notes:
+            lines.append(f"  note {outcome.student}: {note}")
     if graded:
         percents = [100 * o.score / o.max_score if o.max_score else 0.0 for o in graded]
         mean = sum(percents) / len(percents)

@@ -30,3 +30,56 @@ class StderrIsNotFailure(NbGraderPreprocessor):
     ) -> tuple[NotebookNode, ResourcesDict]:
         relabel_stderr(cell)
         return cell, resources
+
+
+class BrokenSubmission(ValueError):
+    """A submission nbgrader cannot grade as it is, with what the learner should do about it."""
+
+
+class CheckSubmissionStructure(NbGraderPreprocessor):
+    """Say plainly why nbgrader is about to fail on a submission's structure.
+
+    Run first among nbgrader's sanitizing steps. Without it a copied cell or a notebook
+    whose metadata was stripped ends in a bare ``KeyError`` from deep inside nbgrader;
+    with it, ``nbgrader autograde`` and ``course grade`` report a reason a person can act on.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        try:
+            self._check(nb)
+        except BrokenSubmission:
+            _flag(resources)
+            raise
+        return nb, resources
+
+    @staticmethod
+    def _check(nb: NotebookNode) -> None:
+        ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+        named = [gid for gid in ids if gid]
+        if not named:
+            raise BrokenSubmission(
+                "no cell carries nbgrader's grading metadata (it was stripped, e.g. by copying the cells into "
+                "a new notebook): paste the answers into a fresh copy of the released lab and submit that"
+            )
+        copies = sorted({gid for gid in named if named.count(gid) > 1})
+        if copies:
+            raise BrokenSubmission(
+                f"cells appear twice with the same grading id ({', '.join(copies)}), so nbgrader cannot tell "
+                "which one to grade: delete the copies (or restore them from the released lab) and submit again"
+            )
+
+
+def _flag(resources: ResourcesDict) -> None:
+    """Flag the submission in the gradebook, so its zero is never taken for an honest one."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    info = resources.get("nbgrader", {})
+    if not {"db_url", "assignment", "notebook", "student"} <= set(info):
+        return
+    with Gradebook(info["db_url"]) as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+        except MissingEntry:
+            return
+        notebook.flagged = True
+        gradebook.db.commit()

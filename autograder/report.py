@@ -96,7 +96,7 @@ def collect(lab: Lab) -> Cohort:
     from nbgrader.api import Gradebook, MissingEntry
 
     from autograder.build import course_config
-    from autograder.grading import Journal
+    from autograder.grading import AUTOGRADED_DIR, Journal
 
     journal = Journal(lab).entries
     db_url = course_config(lab.root).CourseDirectory.db_url
@@ -125,7 +125,9 @@ def collect(lab: Lab) -> Cohort:
             if entry.get("status") == "failed":
                 row.flag = f"not graded: {entry.get('reason', 'unknown reason')}"
             elif submitted_notebook.flagged:
-                row.flag = "flagged in the gradebook"
+                row.flag = entry.get("flag") or "flagged in the gradebook"
+            elif not (lab.root / AUTOGRADED_DIR / student.id / lab.name / f"{lab.name}.ipynb").is_file():
+                row.flag = "not graded: no autograded notebook (the grading run failed for it; see nbgrader's log)"
             rows.append(row)
         duedate = str(assignment.duedate or "")
     return Cohort(lab.name, duedate, tasks, keys, rows)

@@ -1,0 +1,97 @@
+"""The nbgrader step that applies a lab's outside checks to the autograded notebook.
+
+Placed just before ``SaveAutoGrades`` in ``nbgrader_config.py``. For each verified test
+cell that passed in the learner's kernel but whose outside check failed, the cell's outputs
+are replaced by an error naming the failed outside check, so nbgrader scores it zero (the
+trusted result stands), and the disagreement is recorded in the notebook's metadata
+(``autograder.verification``), which ``course grade`` turns into a flag and
+:class:`FlagDisagreements` writes to the gradebook for plain ``nbgrader autograde``.
+An outside check can only take points away: the in-kernel cell checks more than HTTP shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import determine_grade
+from traitlets import Bool
+
+from autograder.notebooks import grade_id, is_autograded_test
+from autograder.verify import lab_checks
+from autograder.verify.runner import run_outside_checks
+
+ENAME = "CheckedFromOutside"
+
+
+def verification(nb: NotebookNode) -> dict[str, dict]:
+    """``{grade id: {"kernel": bool, "outside": bool, "message": str}}`` for verified cells."""
+    return dict(nb.metadata.get("autograder", {}).get("verification", {}))
+
+
+def disagreements(nb: NotebookNode) -> list[str]:
+    """Grade ids whose cell passed in the kernel but failed the outside check."""
+    return sorted(gid for gid, entry in verification(nb).items() if entry["kernel"] and not entry["outside"])
+
+
+def flag_reason(nb: NotebookNode) -> str:
+    tampered = disagreements(nb)
+    if not tampered:
+        return ""
+    return (
+        "passed in the learner's kernel but failed the same behaviour checked from outside "
+        f"(outside result kept): {', '.join(tampered)}"
+    )
+
+
+def _passed(cell: NotebookNode) -> bool:
+    score, max_score = determine_grade(cell)
+    return bool(max_score) and (score or 0) >= max_score
+
+
+class VerifyOverHttp(NbGraderPreprocessor):
+    """Check HTTP behaviour from outside the kernel and let that result stand."""
+
+    enabled = Bool(True, help="Run the labs' outside checks during autograde.").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        lab = resources.get("nbgrader", {}).get("assignment")
+        checks = lab_checks(lab) if (self.enabled and lab) else None
+        if checks is None:
+            return nb, resources
+        cells = [c.source for c in nb.cells if c.cell_type == "code" and not is_autograded_test(c)]
+        workdir = Path(resources.get("metadata", {}).get("path") or ".")
+        results = run_outside_checks(checks, cells, workdir)
+        record: dict[str, dict] = {}
+        for cell in nb.cells:
+            gid = grade_id(cell)
+            if gid not in results or not is_autograded_test(cell):
+                continue
+            kernel, message = _passed(cell), results[gid]
+            record[gid] = {"kernel": kernel, "outside": not message, "message": message}
+            if kernel and message:
+                evalue = f"passed inside your kernel, but the same behaviour checked from outside it failed: {message}"
+                cell.outputs = [
+                    NotebookNode(output_type="error", ename=ENAME, evalue=evalue, traceback=[f"{ENAME}: {evalue}"])
+                ]
+                self.log.warning("%s: %s", gid, evalue)
+        nb.metadata.setdefault("autograder", {})["verification"] = record
+        return nb, resources
+
+
+class FlagDisagreements(NbGraderPreprocessor):
+    """Flag the submission in the gradebook when the outside checks disagreed (plain nbgrader)."""
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        if not disagreements(nb):
+            return nb, resources
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            notebook = gradebook.find_submission_notebook(info["assignment"], info["notebook"], info["student"])
+            notebook.flagged = True
+            gradebook.db.commit()
+        return nb, resources

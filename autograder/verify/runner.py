@@ -1,0 +1,143 @@
+"""Serve a submission in the sandbox and run a lab's outside checks against it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from autograder.sandbox import Limits, ProcessGroupLimit, sandbox_command, sandbox_disabled
+from autograder.verify import LabChecks
+
+SERVE_SCRIPT = Path(__file__).with_name("serve.py")
+
+
+def _accepting(path: Path) -> bool:
+    """True once a server listens on the socket (the file appears at bind, before listen)."""
+    if not path.exists():
+        return False
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+class _Server:
+    """The submission's apps, served on Unix sockets by a sandboxed process."""
+
+    def __init__(self, checks: LabChecks, cells: list[str], workdir: Path, private: Path) -> None:
+        self.sockets = {name: private / f"{name}.sock" for name in checks.targets}
+        spec = {
+            "cells": cells,
+            "prelude": checks.prelude,
+            "targets": {
+                name: {"expression": expression, "socket": str(self.sockets[name])}
+                for name, expression in checks.targets.items()
+            },
+        }
+        (private / "spec.json").write_text(json.dumps(spec))
+        shutil.copy2(SERVE_SCRIPT, private / "serve.py")
+        self.command = [sys.executable, str(private / "serve.py"), str(private / "spec.json")]
+        self.workdir, self.private, self.targets = workdir, private, checks.targets
+        self.group: ProcessGroupLimit | None = None
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float) -> str:
+        """Start serving; return "" when every socket is up, or why not."""
+        self.stop()
+        for path in self.sockets.values():
+            path.unlink(missing_ok=True)
+        command = self.command
+        if not sandbox_disabled():
+            self.group = ProcessGroupLimit(Limits.processes)
+            command = self.group.wrap(sandbox_command(command, self.workdir, self.private))
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.private,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(_accepting(path) for path in self.sockets.values()):
+                return ""
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        missing = ", ".join(f"`{self.targets[n]}`" for n, p in self.sockets.items() if not p.exists())
+        return f"the app could not be served from this notebook's code (missing or broken: {missing})"
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+        if self.group is not None:
+            self.group.close()
+            self.group = None
+
+
+def run_outside_checks(
+    checks: LabChecks, cells: list[str], workdir: Path, start_timeout: float = 60.0, request_timeout: float = 5.0
+) -> dict[str, str]:
+    """Return ``{grade id: ""}`` for each check that passed, or the failure message.
+
+    The learner's ``cells`` run in a fresh sandboxed process that serves each target app on
+    a Unix socket; the checks run here, in the grader's process, over real HTTP. A check
+    that brings the server down fails, and the server is started afresh for the next one.
+    """
+    private = Path(tempfile.mkdtemp(prefix="course-verify-"))
+    server = _Server(checks, cells, workdir, private)
+    results: dict[str, str] = {}
+    try:
+        for grade_id, check in checks.checks.items():
+            if not server.alive():
+                problem = server.start(start_timeout)
+                if problem:
+                    results[grade_id] = problem
+                    continue
+            clients = {
+                name: httpx.Client(
+                    transport=httpx.HTTPTransport(uds=str(path)), base_url="http://submission", timeout=request_timeout
+                )
+                for name, path in server.sockets.items()
+            }
+            try:
+                check(clients)
+                results[grade_id] = ""
+            except AssertionError as exc:
+                results[grade_id] = str(exc) or "a check failed"
+            except httpx.TimeoutException:
+                results[grade_id] = f"no answer within {request_timeout:g} s"
+            except httpx.TransportError as exc:  # the server went down: the next check gets a fresh one
+                results[grade_id] = f"{type(exc).__name__}: {exc}"[:300]
+                server.stop()
+            except Exception as exc:  # a broken response (not JSON, for example) is a failure
+                results[grade_id] = f"{type(exc).__name__}: {exc}"[:300]
+            finally:
+                for client in clients.values():
+                    client.close()
+        return results
+    finally:
+        server.stop()
+        shutil.rmtree(private, ignore_errors=True)

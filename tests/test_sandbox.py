@@ -1,0 +1,92 @@
+"""The sandboxed, guarded kernel on its own: what learner code can reach, and the limits.
+
+Each protection is checked twice: on the guarded kernel, where it must hold, and on a kernel
+without it, where the same code must do what the protection prevents (so the check can fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config import Config
+
+from autograder.guarded import GuardedExecute, incidents
+
+
+def run(
+    cells: list[str], workdir: Path, sandbox: bool = True, timeout: int = 10, **manager: int
+) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    config = Config({"SandboxedKernelManager": manager})
+    GuardedExecute(timeout=timeout, sandbox=sandbox, config=config).preprocess(nb, {"metadata": {"path": str(workdir)}})
+    return nb
+
+
+def text(cell: nbformat.NotebookNode) -> str:
+    return "".join(str(o.get("text", "")) + f"{o.get('ename', '')}: {o.get('evalue', '')}" for o in cell.outputs)
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file next to the submission's folder, standing in for the gradebook."""
+    path = tmp_path / "gradebook.db"
+    path.write_text("hidden tests live here")
+    (tmp_path / "submission").mkdir()
+    return path
+
+
+READ_AND_DELETE = """
+import os
+try:
+    print(open("../gradebook.db").read())
+    os.remove("../gradebook.db")
+except OSError as error:
+    print("blocked:", type(error).__name__)
+"""
+
+
+def test_files_outside_the_submission_are_out_of_reach(secret: Path) -> None:
+    nb = run([READ_AND_DELETE, "open('mine.txt', 'w').write('ok')"], secret.parent / "submission")
+    assert "blocked" in text(nb.cells[0]) and "hidden tests" not in text(nb.cells[0])
+    assert secret.exists()
+    assert (secret.parent / "submission" / "mine.txt").read_text() == "ok", "the submission's own folder is writable"
+
+
+def test_without_the_sandbox_they_are_not(secret: Path) -> None:
+    nb = run([READ_AND_DELETE], secret.parent / "submission", sandbox=False)
+    assert "hidden tests" in text(nb.cells[0])
+    assert not secret.exists()
+
+
+def test_cpu_time_limit_kills_the_kernel_and_grading_goes_on(tmp_path: Path) -> None:
+    nb = run(["x = 1", "while True:\n    pass", "print('after', x)"], tmp_path, timeout=60, cpu_seconds=2)
+    assert [i["cell"] for i in incidents(nb)] == [1]
+    assert "kernel died" in incidents(nb)[0]["reason"]
+    assert "after 1" in text(nb.cells[2]), "earlier cells are replayed into the fresh kernel"
+
+
+def test_memory_limit_is_a_memory_error_in_the_cell(tmp_path: Path) -> None:
+    nb = run(["block = bytearray(6 * 1024**3)", "print('still here')"], tmp_path)
+    assert "MemoryError" in text(nb.cells[0])
+    assert "still here" in text(nb.cells[1])
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    nb = run(["open('big', 'wb').write(b'x' * 100 * 1024**2)"], tmp_path)
+    assert "File too large" in text(nb.cells[0])
+
+
+def test_output_is_capped(tmp_path: Path) -> None:
+    nb = run(["for _ in range(3000):\n    print('y' * 1000)", "print('next')"], tmp_path)
+    assert sum(len(o.get("text", "")) for o in nb.cells[0].outputs) < 1_100_000
+    assert "dropped this cell's output" in text(nb.cells[0])
+    assert "next" in text(nb.cells[1])
+
+
+def test_a_hanging_cell_times_out_and_the_rest_runs(tmp_path: Path) -> None:
+    nb = run(["x = 2", "import time\nwhile True:\n    time.sleep(0.1)", "print('after', x)"], tmp_path, timeout=3)
+    assert "no answer within" in incidents(nb)[0]["reason"]
+    assert "after 2" in text(nb.cells[2])
