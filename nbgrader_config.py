@@ -13,6 +13,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
+    ClearOutput,
     Execute,
     GetGrades,
     IgnorePattern,
@@ -21,7 +22,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.feedback import ConcealHiddenTests, RubricSummary
-from autograder.plugins import StderrIsNotFailure
+from autograder.plugins import StderrIsNotFailure, make_validator_configurable
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
@@ -56,6 +57,10 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# The Validate button (and `nbgrader validate`) judges stderr as grading does: not a failure.
+make_validator_configurable()
+c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, StderrIsNotFailure]
 
 # Feedback opens with points by checklist item and never shows hidden test code.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]
