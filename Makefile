@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Debian's Chromium, driven by Playwright in tests/test_browser.py (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo lab test build lint check-python clean
 
@@ -15,7 +17,7 @@ demo: $(STAMP)  ## the main job on bundled data: generate, grade a sample class,
 lab: $(STAMP)  ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.
 
-test: $(STAMP)  ## run the whole test suite (lint, build, grading, notebooks)
+test: $(STAMP) $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -34,6 +36,11 @@ $(STAMP): pyproject.toml constraints.txt | check-python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Installed only when missing. CI runs as root; anyone else is told the command to run.
+$(CHROMIUM):
+	@test "$$(id -u)" = 0 || { echo "The browser test needs Debian's chromium at $(CHROMIUM). Install it as root: apt-get install -y chromium"; exit 1; }
+	apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }
 
 clean:  ## remove the environment and caches (never submissions, grades or the gradebook)
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
