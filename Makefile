@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Debian's Chromium, driven by Playwright in tests/test_browser.py (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
 
 # Debian packages the project needs beyond Python: bubblewrap, the sandbox grading runs
 # learner code in. Installed when missing if we are root (as in CI); otherwise say how.
@@ -20,7 +22,7 @@ demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample
 lab: $(STAMP)  ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.
 
-test: $(STAMP) system  ## run the whole test suite (lint, build, grading, notebooks)
+test: $(STAMP) system $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -49,6 +51,11 @@ $(STAMP): pyproject.toml constraints.txt | check-python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Installed only when missing. CI runs as root; anyone else is told the command to run.
+$(CHROMIUM):
+	@test "$$(id -u)" = 0 || { echo "The browser test needs Debian's chromium at $(CHROMIUM). Install it as root: apt-get install -y chromium"; exit 1; }
+	apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }
 
 clean:  ## remove the environment and caches (never submissions, grades or the gradebook)
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

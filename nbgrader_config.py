@@ -15,6 +15,7 @@ from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
+    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -25,7 +26,7 @@ from nbgrader.preprocessors import (
 
 from autograder.feedback import ConcealHiddenTests, RubricSummary
 from autograder.guarded import GuardedExecute
-from autograder.plugins import CheckSubmissionStructure, StderrIsNotFailure
+from autograder.plugins import CheckSubmissionStructure, StderrIsNotFailure, make_validator_configurable
 from autograder.verify.preprocessor import FlagDisagreements, VerifyOverHttp
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
@@ -77,6 +78,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 # The grading record (incidents, outside checks) survives nbgrader's metadata cleaning.
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "autograder"}
+
+# The Validate button (and `nbgrader validate`) judges stderr as grading does: not a failure.
+make_validator_configurable()
+c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, StderrIsNotFailure]
 
 # Feedback opens with points by checklist item and never shows hidden test code.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]

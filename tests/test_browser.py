@@ -1,0 +1,340 @@
+"""The learner's and the instructor's real interface, in a real browser.
+
+JupyterLab runs from this environment on a temporary copy of the course (with a sample
+cohort graded by ``course grade``); headless Chromium, driven by Playwright, does what a
+learner and an instructor do there. Each step leaves a screenshot in a folder that the test
+names in its output (``BROWSER_SCREENSHOTS``, or ``.course/browser-screenshots``), so a
+person can look at what a learner sees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from playwright.sync_api import Browser, FrameLocator, Locator, Page, expect, sync_playwright
+
+from autograder.course import SOURCE_DIR, Lab
+from autograder.demo import STDERR_NOISE, generate_assignments, make_demo_course, sample_cohort
+from autograder.mistakes import MUTANTS
+from autograder.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook
+from tests import lab_ui
+from tests.conftest import BIN, REPO, labs_under_test
+from tests.jupyter_server import JupyterLab, start_jupyterlab, stop_jupyterlab
+
+WARMUP = "lab00_warmup"
+CAPSTONE = "lab08_capstone"
+LESSON = next(REPO.glob("course/00_*.ipynb")).name
+# The warm-up's first catalogued mistake (creating a note answers 200 instead of 201 Created).
+MISTAKE = next(m for m in MUTANTS if m.lab == WARMUP)
+FORMGRADER_TIMEOUT_MS = 60_000  # a submission's page is a whole notebook rendered by the server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        WARMUP not in {lab.name for lab in labs_under_test()}, reason="COURSE_LABS leaves out lab00, which it drives"
+    ),
+]
+
+
+@dataclass
+class Course:
+    """The temporary course that JupyterLab serves."""
+
+    root: Path
+
+    @property
+    def gradebook(self) -> str:
+        return f"sqlite:///{self.root / 'autograder' / 'gradebook.db'}"
+
+    def release(self, lab: str) -> Path:
+        return self.root / "labs" / lab / f"{lab}.ipynb"
+
+
+def solution_source(lab: str, cell_id: str) -> str:
+    """The worked solution's text of one answer cell: what a learner who got it right types."""
+    nb = read_notebook(REPO / "solutions" / lab / f"{lab}.ipynb")
+    return next(c.source for c in nb.cells if grade_id(c) == cell_id)
+
+
+def cell_index(notebook: Path, cell_id: str) -> int:
+    nb = nbformat.read(notebook, as_version=4)
+    return next(i for i, c in enumerate(nb.cells) if grade_id(c) == cell_id)
+
+
+def course_cli(course: Course, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "course"), *args], cwd=course.root, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """Lesson 00, the warm-up with the demo's sample cohort, and the capstone with its
+    worked solution submitted, all generated and graded with ``course grade``.
+
+    The capstone is graded for one student only: its manual-grading view is what is
+    looked at, and one capstone submission costs about as much as the whole warm-up cohort.
+    """
+    root = tmp_path_factory.mktemp("browser") / "course"
+    make_demo_course(REPO, root, [Lab(REPO, WARMUP)])
+    shutil.copytree(REPO / SOURCE_DIR / CAPSTONE, root / SOURCE_DIR / CAPSTONE)
+    submitted = root / "autograder" / "submitted" / "amara-solid" / CAPSTONE
+    submitted.mkdir(parents=True)
+    shutil.copy2(REPO / "solutions" / CAPSTONE / f"{CAPSTONE}.ipynb", submitted)
+    (root / "course").mkdir()
+    shutil.copy2(REPO / "course" / LESSON, root / "course" / LESSON)
+    generate_assignments(root, [Lab(root, WARMUP), Lab(root, CAPSTONE)])
+    # The sample cohort holds ungradable submissions on purpose (exit 1: some flagged); the
+    # capstone's one submission is the worked solution and must grade.
+    for lab, exits in ((WARMUP, (0, 1)), (CAPSTONE, (0,))):
+        result = course_cli(Course(root), "grade", lab)
+        assert result.returncode in exits and "graded:" in result.stdout, result.stdout + result.stderr
+    return Course(root)
+
+
+@pytest.fixture(scope="module")
+def jupyter(course: Course, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    server = start_jupyterlab(course.root, tmp_path_factory.mktemp("jupyter-state"))
+    try:
+        yield server
+    finally:
+        stop_jupyterlab(server)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = lab_ui.launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, jupyter: JupyterLab) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(lab_ui.PAGE_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(request: pytest.FixtureRequest) -> Path:
+    """Where each step's screenshot goes; named in the test output so a person can look.
+
+    ``BROWSER_SCREENSHOTS`` if set, else ``.course/browser-screenshots`` in the clone (ignored
+    by git, emptied each run): pytest's own temporary folders are pruned after a few runs.
+    """
+    chosen = os.environ.get("BROWSER_SCREENSHOTS")
+    folder = Path(chosen).resolve() if chosen else REPO / ".course" / "browser-screenshots"
+    if not chosen:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # shown even when the test passes
+            reporter.write_line(f"\nbrowser test screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(request: pytest.FixtureRequest, page: Page, screenshots: Path) -> Iterator[None]:
+    """A failing step leaves a picture of the page as it was, for a person to look at."""
+    failed_before = request.session.testsfailed
+    yield
+    if request.session.testsfailed > failed_before:
+        shoot(page, screenshots, f"failed-{request.node.name}")
+
+
+def shoot(page: Page, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    page.screenshot(path=path)
+    return path
+
+
+# --- learner ---------------------------------------------------------------------------
+
+
+def test_lesson_runs_all_cells_without_errors(page: Page, jupyter: JupyterLab, course: Course, screenshots: Path):
+    panel = lab_ui.open_notebook(page, jupyter.url(f"lab/tree/course/{LESSON}?reset"))
+    shoot(page, screenshots, "01-lesson-open")
+    lab_ui.run_all(page, panel)
+    lab_ui.save(page, panel)
+    shoot(page, screenshots, "02-lesson-ran")
+
+    saved = nbformat.read(course.root / "course" / LESSON, as_version=4)
+    errors = [
+        f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
+        for i, c in enumerate(saved.cells)
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+    assert not errors, f"lesson {LESSON} shows errors in JupyterLab: {errors}"
+    code = [c for c in saved.cells if c.cell_type == "code" and c.source.strip()]
+    assert code and all(c.execution_count for c in code), "Run All stopped before the last cell"
+
+
+def test_learner_answers_a_task_and_sees_its_test_pass(
+    page: Page, jupyter: JupyterLab, course: Course, screenshots: Path
+):
+    notebook = course.release(WARMUP)
+    panel = lab_ui.open_notebook(page, jupyter.url(f"lab/tree/labs/{WARMUP}/{WARMUP}.ipynb?reset"))
+    shoot(page, screenshots, "03-lab-open")
+    lab_ui.run_cell(page, lab_ui.cell(panel, cell_index(notebook, "setup")))
+
+    answer = lab_ui.cell(panel, cell_index(notebook, "answer-health"))
+    test = lab_ui.cell(panel, cell_index(notebook, "status-codes-health"))
+    right = solution_source(WARMUP, "answer-health")
+
+    # First a wrong answer: the test cell must fail, with a message that says why.
+    lab_ui.type_into_cell(page, answer, right.replace('"ok"', '"up"'))
+    lab_ui.run_cell(page, answer)
+    lab_ui.run_cell(page, test)
+    failure = lab_ui.error_text(test)
+    assert "expected {'status': 'ok'}" in failure and "[status-codes]" in failure, failure
+    test.scroll_into_view_if_needed()
+    shoot(page, screenshots, "04-test-cell-fails")
+
+    # Then the worked solution, typed into the editor: the same test cell passes.
+    lab_ui.type_into_cell(page, answer, right)
+    lab_ui.run_cell(page, answer)
+    lab_ui.run_cell(page, test)
+    assert lab_ui.error_text(test) == "", "the test cell still fails with the worked solution typed in"
+    test.scroll_into_view_if_needed()
+    shoot(page, screenshots, "05-test-cell-passes")
+
+    lab_ui.save(page, panel)
+    saved = nbformat.read(notebook, as_version=4)
+    saved_test = saved.cells[cell_index(notebook, "status-codes-health")]
+    assert saved_test.execution_count and not [o for o in saved_test.outputs if o.output_type == "error"]
+    assert saved.cells[cell_index(notebook, "answer-health")].source == right
+
+
+def course_check_verdict(course: Course, notebook: Path) -> tuple[bool, int, str]:
+    """(all passed, number of failing tasks, output) of ``course check`` on the saved file."""
+    result = course_cli(course, "check", WARMUP, str(notebook))
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    failing = len(re.findall(r"^\s+FAIL\b", result.stdout, re.M))
+    return result.returncode == 0, failing, result.stdout
+
+
+def validate_and_compare(page: Page, panel: Locator, course: Course, screenshot: Path) -> bool:
+    """Press Validate, run ``course check`` on the file it saved, and require the same verdict."""
+    passed, message = lab_ui.validate(page, panel)
+    page.screenshot(path=screenshot)
+    lab_ui.close_dialog(page)
+    failed_cells = message.count("The following cell failed")
+    check_passed, check_failing, output = course_check_verdict(course, course.release(WARMUP))
+    assert (passed, failed_cells) == (check_passed, check_failing), (
+        f"Validate says {'pass' if passed else f'{failed_cells} failing cell(s)'}, course check says "
+        f"{'pass' if check_passed else f'{check_failing} failing task(s)'}.\nValidate:\n{message}\n"
+        f"course check:\n{output}"
+    )
+    return passed
+
+
+def test_validate_button_agrees_with_course_check(page: Page, jupyter: JupyterLab, course: Course, screenshots: Path):
+    notebook = course.release(WARMUP)
+    panel = lab_ui.open_notebook(page, jupyter.url(f"lab/tree/labs/{WARMUP}/{WARMUP}.ipynb?reset"))
+    tasks = ("answer-health", "answer-create-note", "answer-get-note")
+    answers = {cell_id: solution_source(WARMUP, cell_id) for cell_id in tasks}
+    mistaken = answers[MISTAKE.cell].replace(MISTAKE.old, MISTAKE.new)
+    assert mistaken != answers[MISTAKE.cell]
+
+    # Every task answered, one with the catalogued mistake: both must fail that one task.
+    for cell_id, text in answers.items():
+        lab_ui.type_into_cell(page, lab_ui.cell(panel, cell_index(notebook, cell_id)), text)
+    lab_ui.type_into_cell(page, lab_ui.cell(panel, cell_index(notebook, MISTAKE.cell)), mistaken)
+    assert not validate_and_compare(page, panel, course, screenshots / "06-validate-fails.png")
+
+    # The mistake corrected, and the first answer now writes to stderr after every cell, as a
+    # learner's debugging output does: only a failed check costs points, so both must pass.
+    lab_ui.type_into_cell(page, lab_ui.cell(panel, cell_index(notebook, MISTAKE.cell)), answers[MISTAKE.cell])
+    lab_ui.type_into_cell(page, lab_ui.cell(panel, cell_index(notebook, tasks[0])), STDERR_NOISE + answers[tasks[0]])
+    assert validate_and_compare(page, panel, course, screenshots / "07-validate-passes.png")
+
+
+# --- instructor ------------------------------------------------------------------------
+
+
+def open_formgrader(page: Page, jupyter: JupyterLab) -> FrameLocator:
+    """Nbgrader > Formgrader in JupyterLab's menu bar: the formgrader opens in a panel."""
+    page.goto(jupyter.url("lab?reset"))
+    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+    return page.frame_locator(".jp-MainAreaWidget:visible iframe")
+
+
+def test_formgrader_lists_the_labs_and_the_graded_cohort(
+    page: Page, jupyter: JupyterLab, course: Course, screenshots: Path
+):
+    formgrader = open_formgrader(page, jupyter)
+    table = formgrader.locator("#main-table")
+    for lab in (WARMUP, CAPSTONE):
+        expect(table.get_by_role("link", name=lab, exact=True)).to_be_visible(timeout=FORMGRADER_TIMEOUT_MS)
+    shoot(page, screenshots, "08-formgrader-labs")
+
+    cohort = sorted(sample_cohort(Lab(REPO, WARMUP)))
+    table.locator("tr", has_text=WARMUP).locator("td.num-submissions a").click()
+    expect(formgrader.locator("#main-table tr")).to_have_count(len(cohort), timeout=FORMGRADER_TIMEOUT_MS)
+    with Gradebook(course.gradebook) as gradebook:  # what `course grade` recorded; flagged ones it could not grade
+        graded = {
+            s.student.id: f"{s.score:g} / {s.max_score:g}"
+            for s in gradebook.find_assignment(WARMUP).submissions
+            if not gradebook.find_submission_notebook(WARMUP, WARMUP, s.student.id).flagged
+        }
+    assert graded.get("amara-solid") == "6 / 6" and graded.get("dara-empty") == "0 / 6", graded
+    for student in cohort:
+        row = formgrader.locator("#main-table tr", has=formgrader.locator("td.student-id", has_text=student))
+        expect(row).to_have_count(1)
+        if student in graded:
+            expect(row.locator("td.status")).to_have_text("graded")
+            expect(row.locator("td.score")).to_have_text(graded[student])
+    shoot(page, screenshots, "09-formgrader-cohort-graded")
+
+
+def test_formgrader_opens_a_capstone_submission_for_manual_grading(
+    page: Page, jupyter: JupyterLab, course: Course, screenshots: Path
+):
+    source = read_notebook(course.root / SOURCE_DIR / CAPSTONE / f"{CAPSTONE}.ipynb")
+    manual = [grade_id(c) for c in source.cells if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution")]
+    tests = {grade_id(c): nbgrader_meta(c)["points"] for c in source.cells if is_autograded_test(c)}
+    assert manual and tests
+
+    formgrader = open_formgrader(page, jupyter)
+    formgrader.get_by_role("link", name="Manual Grading", exact=True).click()
+    formgrader.locator("#main-table").get_by_role("link", name=CAPSTONE, exact=True).click()
+    formgrader.locator("#main-table").get_by_role("link", name=CAPSTONE, exact=True).click()
+    formgrader.locator("#main-table").get_by_role("link", name="Submission #1", exact=True).click()
+
+    for cell_id in manual:  # waiting for a person's grade
+        field = formgrader.locator(f"input.score#{cell_id}")
+        expect(field).to_be_visible(timeout=FORMGRADER_TIMEOUT_MS)
+        expect(field).to_have_class(re.compile(r"\bneeds_manual_grade\b"))
+    for cell_id, points in tests.items():  # the worked solution's automatic scores, in full
+        expect(formgrader.locator(f"input.score#{cell_id}")).to_have_attribute("placeholder", f"{points:g}")
+    formgrader.locator(f"input.score#{manual[0]}").scroll_into_view_if_needed()
+    shoot(page, screenshots, "10-formgrader-capstone-manual-grading")
+
+    # A person's grade typed into the view lands in the gradebook.
+    field = formgrader.locator(f"input.score#{manual[0]}")
+    with page.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT") as saved:
+        field.fill("1")
+        field.press("Tab")
+    assert saved.value.ok, saved.value.status
+    with Gradebook(course.gradebook) as gradebook:
+        notebook = gradebook.find_submission_notebook(CAPSTONE, CAPSTONE, "amara-solid")
+        assert next(g for g in notebook.grades if g.name == manual[0]).manual_score == 1
