@@ -26,12 +26,17 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from autograder.check import check_notebook, print_report
-
     root = find_root()
     lab = get_lab(root, args.lab)
     notebook = Path(args.notebook) if args.notebook else lab.release
-    report = check_notebook(lab, notebook, timeout=args.timeout)
+    from autograder.startup import defer_iri_grammar, early_kernel
+
+    # Boot the kernel while the notebook libraries load and the notebooks are read (see startup).
+    defer_iri_grammar()
+    with early_kernel(notebook) as kernel:
+        from autograder.check import check_notebook, print_report
+
+        report = check_notebook(lab, notebook, timeout=args.timeout, kernel=kernel)
     print_report(report)
     return 0 if report.all_passed else 1
 
