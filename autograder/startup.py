@@ -48,10 +48,9 @@ def start_kernel(cwd: Path) -> AsyncKernelManager:
 
 
 def stop_kernel(manager: AsyncKernelManager) -> None:
-    """Kill the kernel if it still runs and remove its connection file; safe to call twice."""
+    """Kill the kernel if it still runs (which also removes its connection file); safe to call twice."""
     if manager.has_kernel:
         run_sync(manager.shutdown_kernel)(now=True)
-    run_sync(manager.cleanup_resources)()
 
 
 @contextmanager
