@@ -10,16 +10,15 @@ cells before it are replayed, and the remaining cells still run.
 from __future__ import annotations
 
 import copy
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from nbgrader.utils import determine_grade
 
 from autograder.course import Lab
 from autograder.notebooks import (
@@ -30,8 +29,9 @@ from autograder.notebooks import (
     read_notebook,
     visible_test_view,
 )
-from autograder.plugins import relabel_stderr
 from autograder.rubric import RUBRIC, rubric_key
+from autograder.scoring import determine_grade, relabel_stderr
+from autograder.startup import KERNEL_NAME, start_kernel
 
 _MESSAGE_LIMIT = 400
 
@@ -125,25 +125,22 @@ def _error_message(cell: NotebookNode) -> str:
 
 
 @contextmanager
-def _kernel(nb: NotebookNode, cwd: Path, timeout: int) -> Iterator[NotebookClient]:
+def _kernel(nb: NotebookNode, manager: AsyncKernelManager, timeout: int) -> Iterator[NotebookClient]:
     client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(cwd)}},
+        nb, km=manager, timeout=timeout, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel="immediate"
     )
-    # The kernel's own start-up chatter (e.g. a transport warning) is not the learner's output.
-    with client.setup_kernel(stderr=subprocess.DEVNULL):
+    # The client did not start this kernel (see autograder.startup), so it is told to shut it down.
+    with client.setup_kernel(cleanup_kc=True):
         yield client
 
 
-def execute(nb: NotebookNode, cwd: Path, timeout: int) -> dict[int, str]:
+def execute(nb: NotebookNode, cwd: Path, timeout: int, kernel: AsyncKernelManager | None = None) -> dict[int, str]:
     """Run every code cell; return ``{cell index: reason}`` for cells that never finished.
 
     A timed-out or crashed cell gets a fresh kernel; the non-test code cells that already
     ran are replayed into it so later cells see the same state, and execution goes on.
+    ``kernel``, if given, is one already started in ``cwd`` (see :mod:`autograder.startup`)
+    and serves the first run.
     """
     stuck: dict[int, str] = {}
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -152,7 +149,8 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int) -> dict[int, str]:
         remaining = [i for i in code_cells if i not in done and i not in stuck]
         if not remaining:
             return stuck
-        with _kernel(nb, cwd, timeout) as client:
+        manager, kernel = kernel or start_kernel(cwd), None
+        with _kernel(nb, manager, timeout) as client:
             replay = [i for i in done if not is_autograded_test(nb.cells[i])]
             current = -1
             try:
@@ -192,14 +190,20 @@ def score_cells(nb: NotebookNode, stuck: dict[int, str]) -> list[TaskResult]:
     return results
 
 
-def check_notebook(lab: Lab, notebook: Path, timeout: int = 30) -> CheckReport:
-    """Check ``notebook`` against ``lab``'s visible tests; never modifies the file on disk."""
+def check_notebook(
+    lab: Lab, notebook: Path, timeout: int = 30, kernel: AsyncKernelManager | None = None
+) -> CheckReport:
+    """Check ``notebook`` against ``lab``'s visible tests; never modifies the file on disk.
+
+    ``kernel``: one already started in the notebook's folder, to save its boot time
+    (see :mod:`autograder.startup`); the caller stops it. Without it, one is started here.
+    """
     learner = read_notebook(notebook)
     source = read_notebook(lab.source)
     report = CheckReport(lab=lab.name, notebook=notebook)
     report.notes = restore_cells(learner, source)
     clear_outputs(learner)
-    stuck = execute(learner, notebook.resolve().parent, timeout)
+    stuck = execute(learner, notebook.resolve().parent, timeout, kernel)
     for index, reason in stuck.items():
         gid = grade_id(learner.cells[index])
         if gid is None or not is_autograded_test(learner.cells[index]):

@@ -26,12 +26,17 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from autograder.check import check_notebook, print_report
-
     root = find_root()
     lab = get_lab(root, args.lab)
     notebook = Path(args.notebook) if args.notebook else lab.release
-    report = check_notebook(lab, notebook, timeout=args.timeout)
+    from autograder.startup import defer_iri_grammar, early_kernel
+
+    # Boot the kernel while the notebook libraries load and the notebooks are read (see startup).
+    defer_iri_grammar()
+    with early_kernel(notebook) as kernel:
+        from autograder.check import check_notebook, print_report
+
+        report = check_notebook(lab, notebook, timeout=args.timeout, kernel=kernel)
     print_report(report)
     return 0 if report.all_passed else 1
 
@@ -97,9 +102,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _benchmark(args: argparse.Namespace) -> int:
-    from autograder.benchmark import run_benchmark
+    from autograder.benchmark import check_figures, run_benchmark
 
     root = find_root()
+    if args.check_only:
+        print("\n".join(check_figures(root, get_lab(root, args.lab))))
+        return 0
     print(run_benchmark(root, get_lab(root, args.lab), args.submissions, args.workers))
     return 0
 
@@ -167,6 +175,7 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument("--lab", default="lab01", help="lab to grade (default: lab01)")
     bench.add_argument("--submissions", type=int, default=60, help="cohort size (default: 60)")
     bench.add_argument("--workers", type=int, default=None, help="parallel graders (default: one per core)")
+    bench.add_argument("--check-only", action="store_true", help="time only course check and its floors (seconds)")
     bench.set_defaults(run=_benchmark)
 
     lint = commands.add_parser("lint", help="check every lab source against the course's rules")
