@@ -16,12 +16,36 @@ import json
 import sys
 
 
+class _Inert:
+    """Stands in for IPython here: ``get_ipython().events.register(...)``, a magic, or an input
+    transformer is accepted and does nothing, so the rest of the cell still runs."""
+
+    def __getattr__(self, name: str) -> "_Inert":
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> "_Inert":
+        return self
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(())
+
+
+def _python(source: str) -> str:
+    """The cell as plain Python: IPython syntax (``%magic``, ``!cmd``) becomes get_ipython() calls."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    return TransformerManager().transform_cell(source)
+
+
 def _run_cells(cells: list[str]) -> dict:
-    namespace: dict = {"__name__": "__main__"}
+    inert = _Inert()
+    namespace: dict = {"__name__": "__main__", "get_ipython": lambda: inert}
     for source in cells:
         sink = io.StringIO()
         try:
-            code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            code = compile(_python(source), "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 result = eval(code, namespace)  # noqa: S307 - the learner's own cell, in the sandbox
                 if asyncio.iscoroutine(result):
