@@ -44,12 +44,12 @@ def start_kernel(cwd: Path) -> AsyncKernelManager:
 
     Its start-up chatter on stderr (e.g. a transport warning) is not the learner's output.
     """
-    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_kernel_specs())
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs())
     run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=str(cwd), stderr=subprocess.DEVNULL)
     return manager
 
 
-def _kernel_specs() -> KernelSpecManager:
+def kernel_specs() -> KernelSpecManager:
     """Where to look for the kernel: Jupyter's folders, and IPython's legacy one only if needed.
 
     jupyter_client searches Jupyter's kernel folders in order, then ``~/.ipython/kernels``,

@@ -12,7 +12,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
 from autograder.notebooks import grade_id
-from autograder.startup import KERNEL_NAME, _kernel_specs
+from autograder.startup import KERNEL_NAME, kernel_specs
 from tests.conftest import REPO
 
 PYTHON = sys.executable
@@ -63,7 +63,7 @@ def test_check_imports_neither_nbgrader_nor_ipython_nor_the_iri_grammar():
 
 
 def test_the_kernel_is_the_one_jupyter_would_pick():
-    ours = _kernel_specs().get_kernel_spec(KERNEL_NAME)
+    ours = kernel_specs().get_kernel_spec(KERNEL_NAME)
     jupyters = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     assert (ours.resource_dir, ours.argv) == (jupyters.resource_dir, jupyters.argv)
 
