@@ -1,4 +1,4 @@
-"""How a test cell's outputs become points: nbgrader's rule, minus its stderr clause.
+"""How a test cell's outputs become points: nbgrader's rule, without importing nbgrader.
 
 The rule is nbgrader's own (``nbgrader.utils.determine_grade``), restated here for
 autograded test cells so that ``course check`` need not ``import nbgrader``: that
@@ -7,8 +7,8 @@ import loads nbgrader's server extensions, exchange, gradebook and SQLAlchemy, a
 compares this copy with nbgrader's on every branch, so an nbgrader upgrade that
 changes the rule fails the tests instead of drifting silently.
 
-Stderr is the one deliberate difference, applied before scoring by
-:func:`relabel_stderr` (see :mod:`autograder.plugins` for why).
+The course's one deliberate difference, that stderr output costs nothing, is made
+before scoring, by :func:`relabel_stderr` (see :mod:`autograder.plugins` for why).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ for a lab). Two start-up costs are not the learner's code:
   in (nbformat imports jsonschema) to check a string format nothing here uses. See
   :func:`defer_iri_grammar`.
 
-The kernel is started exactly as nbclient would start it (same kernel, folder and
+The kernel is started exactly as nbclient would start it (same kernel spec, folder and
 options), so the notebook runs as it did before.
 """
 
@@ -27,7 +27,9 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_path
 from jupyter_core.utils import run_sync
 
 KERNEL_NAME = "python3"
@@ -42,9 +44,24 @@ def start_kernel(cwd: Path) -> AsyncKernelManager:
 
     Its start-up chatter on stderr (e.g. a transport warning) is not the learner's output.
     """
-    manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=kernel_specs())
     run_sync(manager.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=str(cwd), stderr=subprocess.DEVNULL)
     return manager
+
+
+def kernel_specs() -> KernelSpecManager:
+    """Where to look for the kernel: Jupyter's folders, and IPython's legacy one only if needed.
+
+    jupyter_client searches Jupyter's kernel folders in order, then ``~/.ipython/kernels``,
+    and merely computing that last path imports IPython (0.1 s before the kernel can be
+    launched). When a Jupyter folder holds the kernel (this environment's own does:
+    ipykernel installs it there), the search ends before the last folder anyway, so leaving
+    it out finds the same kernel.
+    """
+    folders = jupyter_path("kernels")
+    if any((Path(folder) / KERNEL_NAME / "kernel.json").is_file() for folder in folders):
+        return KernelSpecManager(kernel_dirs=folders)
+    return KernelSpecManager()
 
 
 def stop_kernel(manager: AsyncKernelManager) -> None:

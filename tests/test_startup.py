@@ -9,8 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
 
 from autograder.notebooks import grade_id
+from autograder.startup import KERNEL_NAME, kernel_specs
 from tests.conftest import REPO
 
 PYTHON = sys.executable
@@ -46,7 +48,7 @@ def test_iri_grammar_is_built_only_when_used_and_checks_the_same():
     assert deferred[1] == "[True, False, True, False]"
 
 
-def test_check_imports_neither_nbgrader_nor_the_iri_grammar():
+def test_check_imports_neither_nbgrader_nor_ipython_nor_the_iri_grammar():
     solution = REPO / "solutions" / LAB / f"{LAB}.ipynb"
     loaded = python(
         "import sys\n"
@@ -56,8 +58,14 @@ def test_check_imports_neither_nbgrader_nor_the_iri_grammar():
     )
     modules = set(loaded.splitlines()[-1].split())  # the report comes first
     assert "nbclient" in modules
-    heavy = {"nbgrader", "nbconvert", "sqlalchemy", "rfc3987_syntax.syntax_helpers", "lark"}
+    heavy = {"nbgrader", "nbconvert", "sqlalchemy", "rfc3987_syntax.syntax_helpers", "lark", "IPython"}
     assert not heavy & modules, f"course check imported {sorted(heavy & modules)}"
+
+
+def test_the_kernel_is_the_one_jupyter_would_pick():
+    ours = kernel_specs().get_kernel_spec(KERNEL_NAME)
+    jupyters = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert (ours.resource_dir, ours.argv) == (jupyters.resource_dir, jupyters.argv)
 
 
 def processes_in(folder: Path) -> list[int]:
