@@ -9,6 +9,14 @@ import os
 import sys
 from pathlib import Path
 
+# A course folder's own autograder/ (submissions, feedback; no __init__.py) must not shadow
+# the installed package when nbgrader puts the working folder first on sys.path.
+_here = Path(__file__).resolve().parent
+if not (_here / "autograder" / "__init__.py").is_file():
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
+    if getattr(sys.modules.get("autograder"), "__file__", "") is None:
+        del sys.modules["autograder"]
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,

@@ -364,12 +364,17 @@ def _spin_handler(handler: str, route: str, lab: str, body: str = "while True:\n
     method = "get" if lab == "lab00_warmup" else "delete"
     # lab01 documents its delete route (status 204, 404 response); keep that, so only the
     # runaway behaviour differs from the solution.
-    decorator_args = "" if lab == "lab00_warmup" else ", status_code=204, response_class=Response, responses=NOT_FOUND"
+    decorator_args = (
+        ""
+        if lab == "lab00_warmup"
+        else ', status_code=204, response_class=Response, responses=NOT_FOUND, summary="Delete a product"'
+    )
     return (
         "import os\n"
         f"{routes}[:] = [r for r in {routes} if getattr(r, 'name', '') != {handler!r}]\n"
         f"@{owner}.{method}({route!r}{decorator_args})\n"
         f"def {handler}({'note_id' if lab == 'lab00_warmup' else 'product_id'}: int):\n"
+        '    """Delete a product (this one misbehaves)."""\n'
         "    if True:\n"
         f"        {body}\n"
     )
