@@ -134,6 +134,7 @@ def run_cluster_benchmark(root: Path, lab: Lab, size: int, worker_counts: list[i
         f"on this machine's {cores} cores"
     ]
     lines.append(f"  {'graders':<28}{'seconds':>9}{'submissions/min':>17}{'vs 1 worker':>13}")
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure below
     timings: list[tuple[str, float]] = []
     scores: dict[str, dict[str, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="course-bench-cluster-") as scratch:
@@ -150,6 +151,7 @@ def run_cluster_benchmark(root: Path, lab: Lab, size: int, worker_counts: list[i
         timings.append((f"local pool, {cores} workers", time.perf_counter() - start))
         scores[timings[-1][0]] = _scores(course)
 
+    lines.append(f"  machine load (1-minute average) at start and end: {load_before:.1f}, {os.getloadavg()[0]:.1f}")
     base = timings[0][1]
     for name, seconds in timings:
         lines.append(f"  {name:<28}{seconds:9.1f}{60 * size / seconds:17.1f}{base / seconds:12.2f}x")

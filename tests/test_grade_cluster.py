@@ -7,11 +7,13 @@ there works only if every job really carries its files as bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -64,14 +66,22 @@ def kernels_under(processes: list[psutil.Process]) -> list[psutil.Process]:
     return found
 
 
-def course_grade_started(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
+@contextlib.contextmanager
+def course_grade_started(root: Path, *args: str) -> Iterator[subprocess.Popen]:
+    """``course grade`` running in the background; stopped if the test ends before it does."""
+    run = subprocess.Popen(
         [str(BIN / "course"), "grade", SAMPLE_LAB, *args],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        yield run
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
 
 
 def worker_grading(client: Client, student: str, run: subprocess.Popen) -> tuple[psutil.Process, list[psutil.Process]]:
@@ -119,9 +129,11 @@ def test_cluster_grades_like_local_and_stops_a_hanging_submission(sample_grades,
 
         # The same time limit as local grading: the submission is stopped with its kernel, and flagged.
         add_submission(root, "zed-hangs", HANG)
-        run = course_grade_started(root, "--cluster", cluster.address, "--student", "zed-hangs", "--timeout", "20")
-        _, grading = worker_grading(client, "zed-hangs", run)
-        stdout, _ = run.communicate(timeout=300)
+        with course_grade_started(
+            root, "--cluster", cluster.address, "--student", "zed-hangs", "--timeout", "20"
+        ) as run:
+            _, grading = worker_grading(client, "zed-hangs", run)
+            stdout, _ = run.communicate(timeout=300)
         assert run.returncode == 1 and "FLAGGED zed-hangs: timed out after 20 s" in stdout, stdout
         assert flagged_in(root, SAMPLE_LAB)["zed-hangs"]
         _, alive = psutil.wait_procs(grading, timeout=15)
@@ -134,11 +146,13 @@ def test_a_worker_killed_mid_run_has_its_job_retried_elsewhere(sample_grades, tm
     # worker grading it is caught, and killed, in the middle of the job.
     add_submission(root, "zed-slow", SLOW)
     with dask_cluster(2, hide=hidden) as cluster, Client(cluster.address, set_as_default=False) as client:
-        run = course_grade_started(root, "--cluster", cluster.address)
-        victim, doomed = worker_grading(client, "zed-slow", run)
-        victim.send_signal(signal.SIGKILL)
-
-        stdout, stderr = run.communicate(timeout=900)
+        with course_grade_started(root, "--cluster", cluster.address) as run:
+            victim, doomed = worker_grading(client, "zed-slow", run)
+            victim.send_signal(signal.SIGKILL)
+            # Its grading process and kernel go with it (the slow cell had 15 s or more to go).
+            _, alive = psutil.wait_procs(doomed, timeout=8)
+            assert not alive, f"left running after their worker was killed: {[p.cmdline() for p in alive]}"
+            stdout, stderr = run.communicate(timeout=900)
         output = stdout + stderr
         assert run.returncode == 1, output  # the broken and the misnamed notebooks only
         recorded = graded_once_each(stderr)
@@ -149,6 +163,3 @@ def test_a_worker_killed_mid_run_has_its_job_retried_elsewhere(sample_grades, tm
         assert scores.pop("zed-slow") == sample_grades.scores["amara-solid"], output  # the solution, slowly
         assert scores == sample_grades.scores, output
         assert {s: f for s, f in flagged_in(root, SAMPLE_LAB).items() if s != "zed-slow"} == sample_grades.flagged
-        # The killed worker's grading process and kernel did not outlive it (the slow cell had 10 s or more to go).
-        _, alive = psutil.wait_procs(doomed, timeout=8)
-        assert not alive, f"left running after their worker was killed: {[p.cmdline() for p in alive]}"
