@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 SYSTEM_PACKAGES := bubblewrap
 SYSTEM_COMMANDS := bwrap
 
-.PHONY: demo lab test build lint check-python system clean
+.PHONY: demo lab test build lint check-python system system-packages clean
 
 demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample class, feedback, reports
 	$(BIN)/course demo
@@ -22,9 +22,21 @@ demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample
 lab: $(STAMP)  ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.
 
-test: $(STAMP) system $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
+test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Debian packages the tests use, installed only when missing: PostgreSQL's server (the
+# gradebook tests start one; its binaries live in /usr/lib/postgresql/<version>/bin), and
+# util-linux's runuser and unshare (the server runs unprivileged; cluster workers run in a
+# mount namespace that hides the course's files from them).
+system-packages:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v runuser >/dev/null && command -v unshare >/dev/null || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "The tests need Debian's postgresql and util-linux packages. Run: sudo apt-get install postgresql util-linux"; exit 1; \
+	  fi; \
+	  echo "Installing Debian packages for the tests: postgresql util-linux"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql util-linux; }
 
 build: $(STAMP)  ## regenerate labs/ and solutions/ from autograder/source/
 	$(BIN)/course build

@@ -49,7 +49,10 @@ c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/nbgrader_solution"
-c.CourseDirectory.db_url = f"sqlite:///{here / 'autograder' / 'gradebook.db'}"
+# The gradebook: a SQLite file beside the course, unless COURSE_DB_URL names another database,
+# e.g. postgresql://grader:PASSWORD@db.example.org:5432/fastapi_course, shared by several
+# instructors and the formgrader at once (README: "A shared PostgreSQL gradebook").
+c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or f"sqlite:///{here / 'autograder' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.db", "*.sqlite"]
 
 # Hundreds of submissions: one runaway cell must not hold up the class.

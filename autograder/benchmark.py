@@ -8,12 +8,17 @@ It builds one cohort of a lab (the sample class's gradable kinds, repeated), the
 4. executes a few of the same notebooks bare with nbclient (no nbgrader at all): the floor;
 5. times ``course check`` on the lab's solution, and the floors it cannot go below.
 
+With ``--cluster 1,2,4`` it measures instead how grading throughput grows with the number
+of Dask workers (one thread each, started on this machine as ``dask worker`` would be),
+next to the local pool, on the same cohort; see :func:`run_cluster_benchmark`.
+
 It prints the figures and their ratios. Targets live in the issue tracker, not here: this
 script reports, it does not assert (timings on shared machines are noisy).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -45,9 +50,9 @@ def _course_with_cohort(root: Path, lab: Lab, dest: Path, size: int) -> Lab:
 
 
 def _scores(lab: Lab) -> dict[str, dict[str, float]]:
-    from nbgrader.api import Gradebook
+    from autograder.gradebook import course_db_url, open_gradebook
 
-    with Gradebook(f"sqlite:///{lab.root / 'autograder' / 'gradebook.db'}") as gradebook:
+    with open_gradebook(course_db_url(lab.root)) as gradebook:
         return {
             s.student.id: {
                 g.name: g.score for g in gradebook.find_submission_notebook(lab.name, lab.name, s.student.id).grades
@@ -91,7 +96,7 @@ def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = No
         differing = sorted(s for s in plain_scores if plain_scores[s] != our_scores.get(s))
         floor = _bare_execution_seconds(ours, samples=min(5, size))
 
-    used = workers or __import__("os").cpu_count() or 1
+    used = workers or os.cpu_count() or 1
     per_submission = ours_seconds * used / size
     lines += [
         f"  plain nbgrader autograde (sequential): {plain_seconds:7.1f} s  ({plain_seconds / size:.2f} s a submission)",
@@ -139,3 +144,48 @@ def check_figures(root: Path, lab: Lab, runs: int = 5) -> list[str]:
         f"    floor, kernel start + import fastapi:{fastapi:7.2f} s  (check = {check / fastapi:.2f} x)",
         f"    floor, bare nbclient run of solution:{bare:7.2f} s  (check = {check / bare:.2f} x)",
     ]
+
+
+def run_cluster_benchmark(root: Path, lab: Lab, size: int, worker_counts: list[int]) -> str:
+    """Submissions graded a minute on a local Dask cluster of each size, and on the local pool.
+
+    Each size gets a fresh cluster (``LocalCluster``: a nanny and a worker process each, as
+    ``dask worker`` starts them) and grades the same cohort with ``course grade --cluster``;
+    the clock runs from the command's start to its last recorded result, so it includes
+    shipping the payloads and starting each worker's grading process.
+    """
+    from distributed import LocalCluster
+
+    from autograder.grading import grade_lab
+
+    cores = os.cpu_count() or 1
+    lines = [
+        f"cluster throughput: {lab.name}, {size} submissions, Dask workers with one thread each, "
+        f"on this machine's {cores} cores"
+    ]
+    lines.append(f"  {'graders':<28}{'seconds':>9}{'submissions/min':>17}{'vs 1 worker':>13}")
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure below
+    timings: list[tuple[str, float]] = []
+    scores: dict[str, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="course-bench-cluster-") as scratch:
+        for count in worker_counts:
+            course = _course_with_cohort(root, lab, Path(scratch) / f"cluster{count}", size)
+            with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+                start = time.perf_counter()
+                grade_lab(course, cluster=cluster.scheduler_address)
+                timings.append((f"{count} Dask worker(s)", time.perf_counter() - start))
+            scores[timings[-1][0]] = _scores(course)
+        course = _course_with_cohort(root, lab, Path(scratch) / "local", size)
+        start = time.perf_counter()
+        grade_lab(course, workers=cores)
+        timings.append((f"local pool, {cores} workers", time.perf_counter() - start))
+        scores[timings[-1][0]] = _scores(course)
+
+    lines.append(f"  machine load (1-minute average) at start and end: {load_before:.1f}, {os.getloadavg()[0]:.1f}")
+    base = timings[0][1]
+    for name, seconds in timings:
+        lines.append(f"  {name:<28}{seconds:9.1f}{60 * size / seconds:17.1f}{base / seconds:12.2f}x")
+    reference = next(iter(scores.values()))
+    differing = [name for name, got in scores.items() if got != reference]
+    lines.append(f"  scores identical in every run: {'yes' if not differing else 'NO: ' + ', '.join(differing)}")
+    return "\n".join(lines)

@@ -52,6 +52,7 @@ def _grade(args: argparse.Namespace) -> int:
         force=args.force,
         timeout=args.timeout,
         progress=progress_printer(),
+        cluster=args.cluster,
     )
     print(summary(outcomes))
     return 1 if any(o.status != "graded" for o in outcomes) else 0
@@ -102,13 +103,22 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _benchmark(args: argparse.Namespace) -> int:
-    from autograder.benchmark import check_figures, run_benchmark
+    from autograder.benchmark import check_figures, run_benchmark, run_cluster_benchmark
 
     root = find_root()
+    lab = get_lab(root, args.lab)
     if args.check_only:
-        print("\n".join(check_figures(root, get_lab(root, args.lab))))
+        print("\n".join(check_figures(root, lab)))
         return 0
-    print(run_benchmark(root, get_lab(root, args.lab), args.submissions, args.workers))
+    if args.cluster:
+        counts = [int(n) for n in args.cluster.split(",") if n.strip().isdigit()]
+        if len(counts) != len(args.cluster.split(",")) or min(counts) < 1:
+            raise CourseError(
+                f"--cluster takes worker counts of 1 or more separated by commas, e.g. 1,2,4 (got {args.cluster!r})"
+            )
+        print(run_cluster_benchmark(root, lab, args.submissions, counts))
+    else:
+        print(run_benchmark(root, lab, args.submissions, args.workers))
     return 0
 
 
@@ -149,6 +159,11 @@ def make_parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", default="*", help="only students whose id matches this glob")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
     grade.add_argument("--timeout", type=float, default=600, help="seconds one submission may take (default 600)")
+    grade.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786 (see README)",
+    )
     grade.set_defaults(run=_grade)
 
     feedback = commands.add_parser("feedback", help="per-student HTML feedback by rubric item, hidden tests concealed")
@@ -176,6 +191,11 @@ def make_parser() -> argparse.ArgumentParser:
     bench.add_argument("--submissions", type=int, default=60, help="cohort size (default: 60)")
     bench.add_argument("--workers", type=int, default=None, help="parallel graders (default: one per core)")
     bench.add_argument("--check-only", action="store_true", help="time only course check and its floors (seconds)")
+    bench.add_argument(
+        "--cluster",
+        metavar="COUNTS",
+        help="instead: grading throughput on local Dask clusters of these sizes, e.g. 1,2,4",
+    )
     bench.set_defaults(run=_benchmark)
 
     lint = commands.add_parser("lint", help="check every lab source against the course's rules")

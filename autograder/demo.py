@@ -23,6 +23,7 @@ gus-noisy          logs to stderr in every cell, and makes one mistake
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -124,6 +125,9 @@ def run_demo(root: Path, out: Path, lab_names: list[str] | None = None, workers:
     from autograder.grading import grade_lab, progress_printer, summary
     from autograder.report import REPORTS_DIR, collect, export_csv, html_report, terminal_report
 
+    # A throwaway course keeps its own SQLite gradebook: the sample class must never reach the
+    # instructor's real one, which COURSE_DB_URL may name.
+    os.environ.pop("COURSE_DB_URL", None)
     labs = [lab for lab in list_labs(root) if not lab_names or any(lab.name.startswith(n) for n in lab_names)]
     course = make_demo_course(root, out, labs)
     print(f"demo course: {out}  ({len(course)} labs, sample cohort of {len(sample_cohort(labs[0]))} students each)")

@@ -93,15 +93,14 @@ class Cohort:
 
 
 def collect(lab: Lab) -> Cohort:
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from autograder.build import course_config
+    from autograder.gradebook import course_db_url, open_gradebook
     from autograder.grading import AUTOGRADED_DIR, Journal
 
     journal = Journal(lab).entries
-    db_url = course_config(lab.root).CourseDirectory.db_url
     rows: list[StudentRow] = []
-    with Gradebook(db_url) as gradebook:
+    with open_gradebook(course_db_url(lab.root)) as gradebook:
         assignment = gradebook.find_assignment(lab.name)
         notebook = assignment.notebooks[0]
         tasks = [cell.name for cell in notebook.grade_cells if rubric_key(cell.name)]

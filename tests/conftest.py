@@ -26,6 +26,11 @@ from autograder.rubric import rubric_key
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+SAMPLE_LAB = "lab00_warmup"  # the cheapest lab to grade: the cluster and PostgreSQL tests use its sample class
+
+# An instructor's shared gradebook (README: PostgreSQL) must never receive test data: every
+# course the tests make keeps its own SQLite gradebook unless a test sets this itself.
+os.environ.pop("COURSE_DB_URL", None)
 
 
 def labs_under_test() -> list[Lab]:
@@ -68,6 +73,35 @@ def make_course_copy(dest: Path, labs: list[str]) -> Path:
     return dest
 
 
+def _url(gradebook_at: Path | str) -> str:
+    return (
+        f"sqlite:///{gradebook_at / 'autograder' / 'gradebook.db'}" if isinstance(gradebook_at, Path) else gradebook_at
+    )
+
+
+def scores_in(gradebook_at: Path | str, lab: str) -> dict[str, dict[str, float]]:
+    """Student -> grade id -> score, as the gradebook holds them (a course root, or a database URL)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(_url(gradebook_at)) as gradebook:
+        return {
+            submission.student.id: {
+                g.name: g.score for g in gradebook.find_submission_notebook(lab, lab, submission.student.id).grades
+            }
+            for submission in gradebook.find_assignment(lab).submissions
+        }
+
+
+def flagged_in(gradebook_at: Path | str, lab: str) -> dict[str, bool]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(_url(gradebook_at)) as gradebook:
+        return {
+            s.student.id: gradebook.find_submission_notebook(lab, lab, s.student.id).flagged
+            for s in gradebook.find_assignment(lab).submissions
+        }
+
+
 def submit(root: Path, lab: str, student: str, nb: nbformat.NotebookNode) -> None:
     path = root / "autograder" / "submitted" / student / lab / f"{lab}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +126,7 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
 
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+    with Gradebook(_url(root)) as gradebook:
         for submission in gradebook.find_assignment(lab.name).submissions:
             notebook = gradebook.find_submission_notebook(lab.name, lab.name, submission.student.id)
             student = submission.student.id
@@ -109,3 +143,45 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradedLab]:
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         results = list(pool.map(lambda lab: grade_lab(lab, workdir), labs))
     return {result.lab: result for result in results}
+
+
+def sample_course(dest: Path, env: dict[str, str] | None = None) -> Path:
+    """A course holding the sample class of SAMPLE_LAB (autograder.demo), generated, not graded."""
+    from autograder.demo import make_demo_course
+
+    make_demo_course(REPO, dest, [Lab(REPO, SAMPLE_LAB)])
+    result = subprocess.run(
+        [str(BIN / "nbgrader"), "generate_assignment", SAMPLE_LAB],
+        cwd=dest,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dest
+
+
+@dataclass
+class SampleGrades:
+    """The sample class graded by local ``course grade``: what every other way of grading must match."""
+
+    root: Path
+    scores: dict[str, dict[str, float]]
+    flagged: dict[str, bool]
+
+
+@pytest.fixture(scope="session")
+def sample_grades(tmp_path_factory: pytest.TempPathFactory) -> SampleGrades:
+    root = sample_course(tmp_path_factory.mktemp("sample") / "course")
+    result = subprocess.run(
+        [str(BIN / "course"), "grade", SAMPLE_LAB, "--workers", "2"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr  # the broken and the misnamed are flagged
+    grades = SampleGrades(root, scores_in(root, SAMPLE_LAB), flagged_in(root, SAMPLE_LAB))
+    assert grades.flagged == {s: s in {"eli-broken", "fay-misnamed"} for s in grades.scores}, grades.flagged
+    return grades

@@ -12,32 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
 
 from autograder.notebooks import is_autograded_test, nbgrader_meta, read_notebook
 from autograder.report import NBGRADER_COLUMNS
-from tests.conftest import BIN, labs_under_test, make_course_copy, nbgrader
+from tests.conftest import BIN, flagged_in, labs_under_test, make_course_copy, nbgrader, scores_in
 
 LABS = labs_under_test()
 LAB = next((lab for lab in LABS if lab.name.startswith("lab01")), LABS[0]).name
-
-
-def scores_in(root: Path, lab: str) -> dict[str, dict[str, float]]:
-    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
-        return {
-            submission.student.id: {
-                g.name: g.score for g in gradebook.find_submission_notebook(lab, lab, submission.student.id).grades
-            }
-            for submission in gradebook.find_assignment(lab).submissions
-        }
-
-
-def flagged_in(root: Path, lab: str) -> dict[str, bool]:
-    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
-        return {
-            s.student.id: gradebook.find_submission_notebook(lab, lab, s.student.id).flagged
-            for s in gradebook.find_assignment(lab).submissions
-        }
 
 
 def course_grade(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
