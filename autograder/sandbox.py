@@ -199,7 +199,8 @@ def sandbox_command(
         "1000",
         "--hostname",
         "grading-sandbox",
-        *_readonly_system(),
+        # Mounts apply in order: the private /tmp first, so that a course or environment that
+        # lives under /tmp (a fresh clone, a temporary course) is bound on top of it, not hidden.
         "--proc",
         "/proc",
         "--dev",
@@ -208,6 +209,7 @@ def sandbox_command(
         "/tmp",
         "--dir",
         "/tmp/home",
+        *_readonly_system(),
         "--bind",
         str(workdir),
         str(workdir),

@@ -90,3 +90,15 @@ def test_a_hanging_cell_times_out_and_the_rest_runs(tmp_path: Path) -> None:
     nb = run(["x = 2", "import time\nwhile True:\n    time.sleep(0.1)", "print('after', x)"], tmp_path, timeout=3)
     assert "no answer within" in incidents(nb)[0]["reason"]
     assert "after 2" in text(nb.cells[2])
+
+
+def test_an_environment_under_tmp_is_not_hidden_by_the_private_tmp(tmp_path: Path) -> None:
+    """A clone or virtual environment under /tmp (as in CI) is bound on top of the private /tmp."""
+    import sys
+
+    from autograder.sandbox import Limits, sandbox_command
+
+    command = sandbox_command(["true"], tmp_path, tmp_path, Limits())
+    tmpfs = command.index("--tmpfs")
+    python_bind = max(i for i, arg in enumerate(command) if arg == str(Path(sys.prefix).resolve()))
+    assert tmpfs < python_bind, "the private /tmp is mounted after the Python environment and hides it"
