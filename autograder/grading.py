@@ -198,7 +198,7 @@ def grade_lab(
     from autograder.dispatch import DaskCluster, LocalPool, Runner
 
     if cluster and workers:
-        raise CourseError("--workers sets local graders; with --cluster the cluster's workers grade. Give one.")
+        raise CourseError("--workers sets local graders; with --cluster the cluster's workers grade: give only one.")
     db_url = course_db_url(lab.root)
     submissions = find_submissions(lab, student_glob)
     if not submissions:
