@@ -55,6 +55,15 @@ def identity(root: Path, db_url: str) -> str:
     return shown(db_url)
 
 
+def not_in_gradebook(lab: str, db_url: str) -> CourseError:
+    """The error for a lab the gradebook lacks; ``--force`` because labs/ already holds every
+    release, and without it nbgrader skips the lab and leaves the gradebook without it."""
+    return CourseError(
+        f"{lab} is not in the gradebook at {shown(db_url)}. "
+        f"Run `nbgrader generate_assignment {lab} --force` first (it rewrites labs/{lab} identically)."
+    )
+
+
 @contextlib.contextmanager
 def open_gradebook(db_url: str) -> Iterator[Any]:
     """nbgrader's Gradebook at ``db_url``, or a CourseError saying how to fix the URL or server.
@@ -105,10 +114,7 @@ def snapshot_definition(lab: Lab, db_url: str, dest: Path) -> None:
         try:
             assignment = source.find_assignment(lab.name)
         except MissingEntry:
-            raise CourseError(
-                f"{lab.name} is not in the gradebook at {shown(db_url)}. "
-                f"Run `nbgrader generate_assignment {lab.name}` first."
-            ) from None
+            raise not_in_gradebook(lab.name, db_url) from None
         course_id = assignment.course_id
         version = source.db.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         notebooks = [notebook.id for notebook in assignment.notebooks]

@@ -201,7 +201,7 @@ def grade_lab(
     from autograder.dispatch import DaskCluster, LocalPool, Runner
 
     if cluster and workers:
-        raise CourseError("--workers sets local graders; with --cluster the cluster's workers grade. Give one.")
+        raise CourseError("--workers sets local graders; with --cluster the cluster's workers grade: give only one.")
     from autograder.sandbox import SandboxUnavailable, bwrap_path, sandbox_disabled
 
     if not sandbox_disabled() and not cluster:  # a cluster's workers check their own machine

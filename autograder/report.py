@@ -95,13 +95,17 @@ class Cohort:
 def collect(lab: Lab) -> Cohort:
     from nbgrader.api import MissingEntry
 
-    from autograder.gradebook import course_db_url, open_gradebook
+    from autograder.gradebook import course_db_url, not_in_gradebook, open_gradebook
     from autograder.grading import AUTOGRADED_DIR, Journal
 
     journal = Journal(lab).entries
     rows: list[StudentRow] = []
-    with open_gradebook(course_db_url(lab.root)) as gradebook:
-        assignment = gradebook.find_assignment(lab.name)
+    db_url = course_db_url(lab.root)
+    with open_gradebook(db_url) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(lab.name)
+        except MissingEntry:
+            raise not_in_gradebook(lab.name, db_url) from None
         notebook = assignment.notebooks[0]
         tasks = [cell.name for cell in notebook.grade_cells if rubric_key(cell.name)]
         keys = list(dict.fromkeys(rubric_key(task) or "" for task in tasks))
