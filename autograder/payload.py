@@ -64,8 +64,8 @@ def fingerprint() -> str:
 
     sha = hashlib.sha256(version("nbgrader").encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.glob("*.py")):
-        sha.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):  # subpackages too: preprocessors may live there
+        sha.update(str(path.relative_to(package)).encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
 
