@@ -29,10 +29,9 @@ def _check(args: argparse.Namespace) -> int:
     root = find_root()
     lab = get_lab(root, args.lab)
     notebook = Path(args.notebook) if args.notebook else lab.release
-    from autograder.startup import defer_iri_grammar, early_kernel
+    from autograder.startup import early_kernel
 
     # Boot the kernel while the notebook libraries load and the notebooks are read (see startup).
-    defer_iri_grammar()
     with early_kernel(notebook) as kernel:
         from autograder.check import check_notebook, print_report
 
@@ -207,6 +206,9 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from autograder.startup import defer_iri_grammar
+
+    defer_iri_grammar()  # every command that reads notebooks would pay 2 s for a parser it never uses
     args = make_parser().parse_args(argv)
     try:
         return args.run(args)

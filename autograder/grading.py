@@ -276,7 +276,12 @@ def _finish(lab: Lab, db_url: str, submission: Submission, result: dict[str, Any
         else:
             score, max_score = _totals(result["scores"])
             return Outcome(
-                **done, status="graded", score=score, max_score=max_score, seconds=seconds, scores=result["scores"],
+                **done,
+                status="graded",
+                score=score,
+                max_score=max_score,
+                seconds=seconds,
+                scores=result["scores"],
                 flag=result.get("flag", ""),
                 notes=result.get("notes", []),
             )

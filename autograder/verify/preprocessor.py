@@ -27,13 +27,16 @@ ENAME = "CheckedFromOutside"
 
 
 def verification(nb: NotebookNode) -> dict[str, dict]:
-    """``{grade id: {"kernel": bool, "outside": bool, "message": str}}`` for verified cells."""
+    """``{grade id: {"kernel": bool, "outside": bool | None, "message": str}}`` for verified cells.
+
+    ``outside`` is None for a cell that failed in the kernel: it was not checked again.
+    """
     return dict(nb.metadata.get("autograder", {}).get("verification", {}))
 
 
 def disagreements(nb: NotebookNode) -> list[str]:
     """Grade ids whose cell passed in the kernel but failed the outside check."""
-    return sorted(gid for gid, entry in verification(nb).items() if entry["kernel"] and not entry["outside"])
+    return sorted(gid for gid, entry in verification(nb).items() if entry["kernel"] and entry["outside"] is False)
 
 
 def flag_reason(nb: NotebookNode) -> str:
@@ -62,16 +65,20 @@ class VerifyOverHttp(NbGraderPreprocessor):
         if checks is None:
             return nb, resources
         cells = [c.source for c in nb.cells if c.cell_type == "code" and not is_autograded_test(c)]
+        tests = {grade_id(c): c for c in nb.cells if is_autograded_test(c) and grade_id(c) in checks.checks}
+        # An outside check can only take points away, so a cell that failed in the kernel needs none:
+        # an empty or struggling submission costs no server at all.
+        passed = {gid for gid, cell in tests.items() if _passed(cell)}
         workdir = Path(resources.get("metadata", {}).get("path") or ".")
-        results = run_outside_checks(checks, cells, workdir)
+        results = run_outside_checks(checks, cells, workdir, only=passed)
         record: dict[str, dict] = {}
-        for cell in nb.cells:
-            gid = grade_id(cell)
-            if gid not in results or not is_autograded_test(cell):
+        for gid, cell in tests.items():
+            if gid not in passed:
+                record[gid] = {"kernel": False, "outside": None, "message": "not checked: failed in the kernel"}
                 continue
-            kernel, message = _passed(cell), results[gid]
-            record[gid] = {"kernel": kernel, "outside": not message, "message": message}
-            if kernel and message:
+            message = results[gid]
+            record[gid] = {"kernel": True, "outside": not message, "message": message}
+            if message:
                 evalue = f"passed inside your kernel, but the same behaviour checked from outside it failed: {message}"
                 cell.outputs = [
                     NotebookNode(output_type="error", ename=ENAME, evalue=evalue, traceback=[f"{ENAME}: {evalue}"])

@@ -1,9 +1,10 @@
 """Serve a submission's FastAPI app on Unix sockets; runs inside the grading sandbox.
 
 Started by :mod:`autograder.verify.runner` as ``python serve.py spec.json``. The spec holds
-the submission's code cells (test cells excluded) and, for each target, a Python expression
-naming the ASGI app to serve and the socket path to serve it on. Every cell runs in one
-namespace; a cell that fails (IPython syntax, an exception, ``exit()``) is skipped, as a
+the submission's code cells (test cells excluded, IPython syntax already turned into plain
+Python by the grader) and, for each target, a Python expression naming the ASGI app to
+serve and the socket path to serve it on. Every cell runs in one
+namespace; a cell that fails (a syntax error, an exception, ``exit()``) is skipped, as a
 kernel would go on to the next cell. Only the standard library, uvicorn and what the
 learner's code imports are used: this file must not import the grader.
 """
@@ -30,22 +31,13 @@ class _Inert:
         return iter(())
 
 
-def _python(source: str) -> str:
-    """The cell as plain Python: IPython syntax (``%magic``, ``!cmd``) becomes get_ipython() calls."""
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:
-        return source
-    return TransformerManager().transform_cell(source)
-
-
 def _run_cells(cells: list[str]) -> dict:
     inert = _Inert()
     namespace: dict = {"__name__": "__main__", "get_ipython": lambda: inert}
     for source in cells:
         sink = io.StringIO()
         try:
-            code = compile(_python(source), "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 result = eval(code, namespace)  # noqa: S307 - the learner's own cell, in the sandbox
                 if asyncio.iscoroutine(result):
