@@ -5,8 +5,11 @@ It builds one cohort of a lab (the sample class's gradable kinds, repeated), the
 1. grades it with plain, sequential ``nbgrader autograde`` (the baseline);
 2. grades the same submissions with ``course grade`` (parallel workers);
 3. checks that every submission got identical per-cell scores from both;
-4. executes a few of the same notebooks bare with nbclient (no nbgrader at all): the floor;
-5. times ``course check`` on the lab's solution, and the floors it cannot go below.
+4. grades them again with ``course grade`` minus the outside checks, then minus the sandbox
+   too, to show what each protection costs;
+5. executes the same notebooks bare with nbclient (no nbgrader at all), as many at a time
+   as there are workers: the floor;
+6. times ``course check`` on the lab's solution, and the floors it cannot go below.
 
 With ``--cluster 1,2,4`` it measures instead how grading throughput grows with the number
 of Dask workers (one thread each, started on this machine as ``dask worker`` would be),
@@ -62,49 +65,147 @@ def _scores(lab: Lab) -> dict[str, dict[str, float]]:
 
 
 def _bare_execution_seconds(lab: Lab, samples: int) -> float:
-    """Median time to execute one submission with nbclient alone: the floor for any grader."""
+    """Median time to execute one submission with nbclient alone, one at a time."""
     from nbclient import NotebookClient
 
     times = []
-    folders = sorted((lab.root / "autograder" / "submitted").iterdir())[:samples]
-    for folder in folders:
-        nb = nbformat.read(folder / lab.name / f"{lab.name}.ipynb", as_version=4)
+    for path in _notebooks(lab)[:samples]:
+        nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+        folder = {"metadata": {"path": str(path.parent)}}  # where grading runs it too
+        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3", resources=folder).execute()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = None) -> str:
-    bin_dir = Path(sys.executable).parent
-    lines = [f"benchmark: {lab.name}, {size} submissions, course grade with {workers or 'one per core'} workers"]
-    with tempfile.TemporaryDirectory(prefix="course-bench-") as scratch:
-        plain = _course_with_cohort(root, lab, Path(scratch) / "plain", size)
-        ours = _course_with_cohort(root, lab, Path(scratch) / "ours", size)
+def _notebooks(lab: Lab) -> list[Path]:
+    return sorted((lab.root / "autograder" / "submitted").glob(f"*/{lab.name}/{lab.name}.ipynb"))
 
+
+# One bare executor: imports first, says "ready", waits for "go", then runs its notebooks.
+_BARE_EXECUTOR = """
+import sys
+from autograder.startup import defer_iri_grammar
+defer_iri_grammar()
+import nbformat
+from nbclient import NotebookClient
+print("ready", flush=True)
+sys.stdin.readline()
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    folder = {"metadata": {"path": path.rsplit("/", 1)[0]}}
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3", resources=folder).execute()
+"""
+
+
+def _parallel_bare_seconds(lab: Lab, workers: int) -> float:
+    """Wall time for ``workers`` bare nbclient executors to run the whole cohort between them.
+
+    The floor for grading with that many graders on this machine: the submissions' own
+    execution, with the same parallelism and the same competition for cores, and nothing of
+    grading (no nbgrader, sandbox, outside checks or gradebook). Start-up imports are left
+    out of the clock, as course grade's one-off start-up is small next to a cohort.
+    """
+    paths = [str(p) for p in _notebooks(lab)]
+    executors = [
+        subprocess.Popen(
+            [sys.executable, "-P", "-c", _BARE_EXECUTOR, *paths[index::workers]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for index in range(workers)
+    ]
+    for executor in executors:
+        assert executor.stdout is not None and executor.stdout.readline().strip() == "ready"
+    start = time.perf_counter()
+    for executor in executors:
+        assert executor.stdin is not None
+        executor.stdin.write("go\n")
+        executor.stdin.flush()
+    for executor in executors:
+        executor.wait()
+    return time.perf_counter() - start
+
+
+def _grade_seconds(lab: Lab, workers: int, sandbox: bool = True, outside_checks: bool = True) -> float:
+    """``course grade`` of the cohort, optionally without the protections (to see what they cost)."""
+    from autograder.grading import grade_lab
+    from autograder.sandbox import SANDBOX_ENV
+
+    if not outside_checks:
+        with (lab.root / "nbgrader_config.py").open("a") as config:
+            config.write("\nc.VerifyOverHttp.enabled = False\n")
+    before = os.environ.get(SANDBOX_ENV)
+    if not sandbox:
+        os.environ[SANDBOX_ENV] = "off"
+    try:
+        start = time.perf_counter()
+        grade_lab(lab, workers=workers)
+        return time.perf_counter() - start
+    finally:
+        if before is None:
+            os.environ.pop(SANDBOX_ENV, None)
+        else:
+            os.environ[SANDBOX_ENV] = before
+
+
+def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = None) -> str:
+    """Plain nbgrader, course grade and the bare-execution floor on one cohort, in one run.
+
+    Besides the full ``course grade``, the same cohort is graded twice more with parts of
+    its protection switched off (no outside checks; neither those nor the sandbox), so the
+    figures say where the time goes: the submission's own execution (the floor), nbgrader
+    and course grade's machinery, the sandbox, and serving the app again for the checks.
+    """
+    bin_dir = Path(sys.executable).parent
+    used = workers or os.cpu_count() or 1
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as scratch:
+
+        def cohort(name: str) -> Lab:
+            return _course_with_cohort(root, lab, Path(scratch) / name, size)
+
+        plain = cohort("plain")
         start = time.perf_counter()
         subprocess.run([str(bin_dir / "nbgrader"), "autograde", lab.name], cwd=plain.root, capture_output=True)
         plain_seconds = time.perf_counter() - start
 
-        from autograder.grading import grade_lab
-
-        start = time.perf_counter()
-        grade_lab(ours, workers=workers)
-        ours_seconds = time.perf_counter() - start
-
+        ours = cohort("ours")
+        ours_seconds = _grade_seconds(ours, used)
         plain_scores, our_scores = _scores(plain), _scores(ours)
         differing = sorted(s for s in plain_scores if plain_scores[s] != our_scores.get(s))
-        floor = _bare_execution_seconds(ours, samples=min(5, size))
 
-    used = workers or os.cpu_count() or 1
-    per_submission = ours_seconds * used / size
-    lines += [
-        f"  plain nbgrader autograde (sequential): {plain_seconds:7.1f} s  ({plain_seconds / size:.2f} s a submission)",
-        f"  course grade:                          {ours_seconds:7.1f} s  ({ours_seconds / size:.2f} s a submission)",
-        f"  speed-up over plain nbgrader:          {plain_seconds / ours_seconds:7.2f} x",
-        f"  scores identical:                      {'yes' if not differing else 'NO: ' + ', '.join(differing[:5])}",
-        f"  bare nbclient execution (floor):       {floor:7.2f} s a submission (median of {min(5, size)})",
-        f"  course grade per submission per worker:{per_submission:7.2f} s  = {per_submission / floor:.2f} x the floor",
+        unchecked_seconds = _grade_seconds(cohort("unchecked"), used, outside_checks=False)
+        unprotected_seconds = _grade_seconds(cohort("unprotected"), used, sandbox=False, outside_checks=False)
+        floor_seconds = _parallel_bare_seconds(ours, used)
+        one_at_a_time = _bare_execution_seconds(ours, samples=min(5, size))
+    load_after = os.getloadavg()[0]
+
+    identical = "yes" if not differing else "NO: " + ", ".join(differing[:5])
+
+    def row(label: str, seconds: float) -> str:
+        return (
+            f"  {label:<44}{seconds:7.1f} s  {seconds / size:5.2f} s a submission  "
+            f"{seconds / floor_seconds:5.2f}x the floor"
+        )
+
+    lines = [
+        f"benchmark: {lab.name}, {size} submissions, course grade with {used} workers, "
+        f"on this machine's {os.cpu_count()} cores",
+        f"  machine load (1-minute average) at start and end: {load_before:.1f}, {load_after:.1f}",
+        row("plain nbgrader autograde (sequential)", plain_seconds),
+        row(f"course grade ({used} workers)", ours_seconds),
+        f"  {'speed-up over plain nbgrader':<44}{plain_seconds / ours_seconds:7.2f}x",
+        f"  {'scores identical':<44}{identical}",
+        f"  {f'floor: bare nbclient execution, {used} at a time':<44}{floor_seconds:7.1f} s  "
+        f"{floor_seconds / size:5.2f} s a submission (one at a time: {one_at_a_time:.2f} s)",
+        "  where course grade's time goes (same cohort, same workers):",
+        row("  the submissions' own execution (floor)", floor_seconds),
+        row("  + nbgrader and course grade (no protection)", unprotected_seconds),
+        row("  + the sandbox", unchecked_seconds),
+        row("  + the outside checks (= course grade)", ours_seconds),
     ]
     return "\n".join(lines + check_figures(root, lab))
 

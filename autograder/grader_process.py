@@ -185,3 +185,6 @@ def main(job_fd: int, result_fd: int) -> None:
 
 if __name__ == "__main__":
     main(int(sys.argv[1]), int(sys.argv[2]))
+    # Every result is sent: skip the interpreter's teardown of nbgrader's modules (0.7 s
+    # measured), which the coordinator would otherwise wait for at the end of every run.
+    os._exit(0)
