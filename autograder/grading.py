@@ -266,6 +266,17 @@ def _bundle(lab: Lab, db_url: str) -> CourseBundle:
 
 
 def _finish(lab: Lab, db_url: str, submission: Submission, result: dict[str, Any]) -> Outcome:
+    """Record one job's result, quietly: nbgrader's gradebook code trips SQLAlchemy warnings
+    about its own session use on every submission, which say nothing about the submission
+    and would bury the progress bar (the grading processes silence them too)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"nbgrader\.")
+        return _record(lab, db_url, submission, result)
+
+
+def _record(lab: Lab, db_url: str, submission: Submission, result: dict[str, Any]) -> Outcome:
     done = {"student": submission.student, "digest": submission.digest, "gradebook": identity(lab.root, db_url)}
     seconds = float(result.get("seconds", 0.0))
     if result["status"] == "graded":

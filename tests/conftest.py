@@ -169,6 +169,7 @@ class SampleGrades:
     root: Path
     scores: dict[str, dict[str, float]]
     flagged: dict[str, bool]
+    stderr: str  # what the instructor saw on the terminal besides the summary
 
 
 @pytest.fixture(scope="session")
@@ -182,6 +183,6 @@ def sample_grades(tmp_path_factory: pytest.TempPathFactory) -> SampleGrades:
         timeout=900,
     )
     assert result.returncode == 1, result.stdout + result.stderr  # the broken and the misnamed are flagged
-    grades = SampleGrades(root, scores_in(root, SAMPLE_LAB), flagged_in(root, SAMPLE_LAB))
+    grades = SampleGrades(root, scores_in(root, SAMPLE_LAB), flagged_in(root, SAMPLE_LAB), result.stderr)
     assert grades.flagged == {s: s in {"eli-broken", "fay-misnamed"} for s in grades.scores}, grades.flagged
     return grades
