@@ -64,20 +64,6 @@ def _scores(lab: Lab) -> dict[str, dict[str, float]]:
         }
 
 
-def _bare_execution_seconds(lab: Lab, samples: int) -> float:
-    """Median time to execute one submission with nbclient alone, one at a time."""
-    from nbclient import NotebookClient
-
-    times = []
-    for path in _notebooks(lab)[:samples]:
-        nb = nbformat.read(path, as_version=4)
-        start = time.perf_counter()
-        folder = {"metadata": {"path": str(path.parent)}}  # where grading runs it too
-        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3", resources=folder).execute()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _notebooks(lab: Lab) -> list[Path]:
     return sorted((lab.root / "autograder" / "submitted").glob(f"*/{lab.name}/{lab.name}.ipynb"))
 
@@ -98,15 +84,15 @@ for path in sys.argv[1:]:
 """
 
 
-def _parallel_bare_seconds(lab: Lab, workers: int) -> float:
-    """Wall time for ``workers`` bare nbclient executors to run the whole cohort between them.
+def _bare_seconds(lab: Lab, workers: int, limit: int | None = None) -> float:
+    """Wall time for ``workers`` bare nbclient executors to run the cohort (or its first ``limit``).
 
     The floor for grading with that many graders on this machine: the submissions' own
     execution, with the same parallelism and the same competition for cores, and nothing of
     grading (no nbgrader, sandbox, outside checks or gradebook). Start-up imports are left
     out of the clock, as course grade's one-off start-up is small next to a cohort.
     """
-    paths = [str(p) for p in _notebooks(lab)]
+    paths = [str(p) for p in _notebooks(lab)[:limit]]
     executors = [
         subprocess.Popen(
             [sys.executable, "-P", "-c", _BARE_EXECUTOR, *paths[index::workers]],
@@ -179,8 +165,9 @@ def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = No
 
         unchecked_seconds = _grade_seconds(cohort("unchecked"), used, outside_checks=False)
         unprotected_seconds = _grade_seconds(cohort("unprotected"), used, sandbox=False, outside_checks=False)
-        floor_seconds = _parallel_bare_seconds(ours, used)
-        one_at_a_time = _bare_execution_seconds(ours, samples=min(5, size))
+        floor_seconds = _bare_seconds(ours, used)
+        samples = min(5, size)
+        one_at_a_time = _bare_seconds(ours, 1, limit=samples) / samples
     load_after = os.getloadavg()[0]
 
     identical = "yes" if not differing else "NO: " + ", ".join(differing[:5])
