@@ -70,4 +70,4 @@ $(CHROMIUM):
 	apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }
 
 clean:  ## remove the environment and caches (never submissions, grades or the gradebook)
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) autograder/src/*.egg-info .pytest_cache .ruff_cache

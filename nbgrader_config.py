@@ -1,21 +1,12 @@
 """nbgrader settings for this course, read by every nbgrader command run from this folder.
 
-Layout (see README): sources in autograder/source/, releases in labs/, grading folders and
-the gradebook under autograder/. Paths are anchored to this file, so the commands work
-with no flags from the repository root.
+Layout (see README and autograder/src/autograder/layout.py): sources in autograder/source/,
+releases in labs/, grading folders and the gradebook under autograder/. Paths are anchored
+to this file, so the commands work with no flags from the repository root.
 """
 
 import os
-import sys
 from pathlib import Path
-
-# A course folder's own autograder/ (submissions, feedback; no __init__.py) must not shadow
-# the installed package when nbgrader puts the working folder first on sys.path.
-_here = Path(__file__).resolve().parent
-if not (_here / "autograder" / "__init__.py").is_file():
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _here]
-    if getattr(sys.modules.get("autograder"), "__file__", "") is None:
-        del sys.modules["autograder"]
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
@@ -32,10 +23,17 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from autograder.feedback import ConcealHiddenTests, RubricSummary
-from autograder.guarded import GuardedExecute
-from autograder.plugins import CheckSubmissionStructure, StderrIsNotFailure, make_validator_configurable
-from autograder.verify.preprocessor import FlagDisagreements, VerifyOverHttp
+from autograder.plugins import (
+    CheckSubmissionStructure,
+    ConcealHiddenTests,
+    FlagDisagreements,
+    GuardedExecute,
+    RubricSummary,
+    StderrIsNotFailure,
+    VerifyOverHttp,
+    make_validator_configurable,
+)
+from autograder.plugins.gradebook_version import use_in_process_schema_version
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
@@ -73,8 +71,9 @@ c.Autograde.sanitize_preprocessors = [
 ]
 
 # Learner code runs in a sandbox (no course files, no network, limits), and a cell that
-# hangs or kills the kernel costs that cell only: see autograder/sandbox.py, guarded.py.
-# Only a failed check or an error loses points; stderr (logging, warnings) does not.
+# hangs or kills the kernel costs that cell only: see autograder.sandbox and
+# autograder.plugins.guarded_execute. Only a failed check or an error loses points; stderr
+# (logging, warnings) does not. HTTP behaviour is checked again from outside the kernel.
 c.Autograde.autograde_preprocessors = [
     GuardedExecute,
     IgnorePattern,
@@ -87,6 +86,7 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+c.VerifyOverHttp.checks_directory = str(here / "autograder" / "checks")
 # The grading record (incidents, outside checks) survives nbgrader's metadata cleaning.
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "autograder"}
 
@@ -97,5 +97,6 @@ c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, StderrIsNo
 # Feedback opens with points by checklist item and never shows hidden test code.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]
 
-# nbgrader runs a bare `alembic` when it creates or upgrades the gradebook.
-os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+# nbgrader stamps a new gradebook with its schema version by running a bare `alembic`, which
+# fails unless the environment is activated; the plug-in reads the same version in-process.
+use_in_process_schema_version()

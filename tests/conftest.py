@@ -8,7 +8,6 @@ SQLite gradebook), with one "student" per kind of submission the tests reason ab
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -18,14 +17,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import SOURCE_DIR, Lab, list_labs
-from autograder.demo import with_stderr_noise
-from autograder.mistakes import MUTANTS, apply_mutant
-from autograder.notebooks import read_notebook
-from autograder.rubric import rubric_key
+from autograder.catalogue import mistakes
+from autograder.layout import Lab, list_labs
+from autograder.sample_class import course_copy, course_with_sample_class, with_stderr_noise
+from autograder.sample_class import submit as submit_to
+from labkit.notebooks import read_notebook
+from labkit.rubric import rubric_key
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+MISTAKES = mistakes(REPO / "autograder" / "mistakes")
 SAMPLE_LAB = "lab00_warmup"  # the cheapest lab to grade: the cluster and PostgreSQL tests use its sample class
 
 # An instructor's shared gradebook (README: PostgreSQL) must never receive test data: every
@@ -66,10 +67,7 @@ def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def make_course_copy(dest: Path, labs: list[str]) -> Path:
     """A fresh course folder holding the config and the given labs' sources, nothing graded."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "nbgrader_config.py", dest / "nbgrader_config.py")
-    for lab in labs:
-        shutil.copytree(REPO / SOURCE_DIR / lab, dest / SOURCE_DIR / lab)
+    course_copy([Lab(REPO, lab) for lab in labs], dest)
     return dest
 
 
@@ -103,9 +101,7 @@ def flagged_in(gradebook_at: Path | str, lab: str) -> dict[str, bool]:
 
 
 def submit(root: Path, lab: str, student: str, nb: nbformat.NotebookNode) -> None:
-    path = root / "autograder" / "submitted" / student / lab / f"{lab}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(nb))
+    submit_to(Lab(root, lab), student, nb)
 
 
 def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
@@ -114,8 +110,8 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
     submit(root, lab.name, "solution", solution)
     submit(root, lab.name, "release", read_notebook(lab.release))
     submit(root, lab.name, "stderr", with_stderr_noise(solution))
-    for mutant in (m for m in MUTANTS if m.lab == lab.name):
-        submit(root, lab.name, mutant.student, apply_mutant(solution, mutant))
+    for mistake in (m for m in MISTAKES if m.lab == lab.name):
+        submit(root, lab.name, mistake.student, mistake.apply(solution))
 
     graded = GradedLab(lab.name, root)
     for step in (("generate_assignment", lab.name), ("autograde", lab.name)):
@@ -146,10 +142,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradedLab]:
 
 
 def sample_course(dest: Path, env: dict[str, str] | None = None) -> Path:
-    """A course holding the sample class of SAMPLE_LAB (autograder.demo), generated, not graded."""
-    from autograder.demo import make_demo_course
-
-    make_demo_course(REPO, dest, [Lab(REPO, SAMPLE_LAB)])
+    """A course holding the sample class of SAMPLE_LAB (autograder.sample_class), generated, not graded."""
+    course_with_sample_class([Lab(REPO, SAMPLE_LAB)], dest)
     result = subprocess.run(
         [str(BIN / "nbgrader"), "generate_assignment", SAMPLE_LAB],
         cwd=dest,

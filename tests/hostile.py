@@ -21,7 +21,10 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.notebooks import grade_id, is_autograded_test
+from autograder.verify import lab_checks
+from labkit.notebooks import grade_id, is_autograded_test
+
+REPO_CHECKS = Path(__file__).resolve().parent.parent / "autograder" / "checks"
 
 # Which answer cell and test cell each lab's runaway-handler entries use.
 VICTIMS = {
@@ -182,9 +185,7 @@ def build(entry: Entry, lab: str, solution: NotebookNode, release: NotebookNode,
 def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
     """The corpus for ``lab``; ``port`` is a loopback port the test listens on (network entry)."""
     answer_gid, test_gid, handler, route = VICTIMS[lab]
-    from autograder.verify import lab_checks
-
-    checks = lab_checks(lab)
+    checks = lab_checks(REPO_CHECKS / f"{lab}.py")
     verified_tests = set(checks.checks) if checks else set()
     last_test = [grade_id(c) for c in solution.cells if is_autograded_test(c)][-1]
     entries: list[Entry] = []

@@ -22,19 +22,20 @@ import pytest
 from nbgrader.api import Gradebook
 from playwright.sync_api import Browser, FrameLocator, Locator, Page, expect, sync_playwright
 
-from autograder.course import SOURCE_DIR, Lab
-from autograder.demo import STDERR_NOISE, generate_assignments, make_demo_course, sample_cohort
-from autograder.mistakes import MUTANTS
-from autograder.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook
+from autograder import config
+from autograder.layout import Lab
+from autograder.sample_class import STDERR_NOISE, course_copy, course_with_sample_class, generate_assignments
+from autograder.sample_class import sample_class as sample_cohort
+from labkit.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook
 from tests import lab_ui
-from tests.conftest import BIN, REPO, labs_under_test
+from tests.conftest import BIN, MISTAKES, REPO, labs_under_test
 from tests.jupyter_server import JupyterLab, start_jupyterlab, stop_jupyterlab
 
 WARMUP = "lab00_warmup"
 CAPSTONE = "lab08_capstone"
 LESSON = next(REPO.glob("course/00_*.ipynb")).name
 # The warm-up's first catalogued mistake (creating a note answers 200 instead of 201 Created).
-MISTAKE = next(m for m in MUTANTS if m.lab == WARMUP)
+MISTAKE = next(m for m in MISTAKES if m.lab == WARMUP)
 FORMGRADER_TIMEOUT_MS = 60_000  # a submission's page is a whole notebook rendered by the server
 
 pytestmark = [
@@ -83,14 +84,14 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     looked at, and one capstone submission costs about as much as the whole warm-up cohort.
     """
     root = tmp_path_factory.mktemp("browser") / "course"
-    make_demo_course(REPO, root, [Lab(REPO, WARMUP)])
-    shutil.copytree(REPO / SOURCE_DIR / CAPSTONE, root / SOURCE_DIR / CAPSTONE)
-    submitted = root / "autograder" / "submitted" / "amara-solid" / CAPSTONE
+    (warmup,) = course_with_sample_class([Lab(REPO, WARMUP)], root)
+    (capstone,) = course_copy([Lab(REPO, CAPSTONE)], root)
+    submitted = capstone.submitted("amara-solid")
     submitted.mkdir(parents=True)
     shutil.copy2(REPO / "solutions" / CAPSTONE / f"{CAPSTONE}.ipynb", submitted)
     (root / "course").mkdir()
     shutil.copy2(REPO / "course" / LESSON, root / "course" / LESSON)
-    generate_assignments(root, [Lab(root, WARMUP), Lab(root, CAPSTONE)])
+    generate_assignments([warmup, capstone], config.load_config(root))
     # The sample cohort holds ungradable submissions on purpose (exit 1: some flagged); the
     # capstone's one submission is the worked solution and must grade.
     for lab, exits in ((WARMUP, (0, 1)), (CAPSTONE, (0,))):
@@ -309,7 +310,7 @@ def test_formgrader_lists_the_labs_and_the_graded_cohort(
 def test_formgrader_opens_a_capstone_submission_for_manual_grading(
     page: Page, jupyter: JupyterLab, course: Course, screenshots: Path
 ):
-    source = read_notebook(course.root / SOURCE_DIR / CAPSTONE / f"{CAPSTONE}.ipynb")
+    source = read_notebook(Lab(course.root, CAPSTONE).source)
     manual = [grade_id(c) for c in source.cells if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution")]
     tests = {grade_id(c): nbgrader_meta(c)["points"] for c in source.cells if is_autograded_test(c)}
     assert manual and tests

@@ -7,9 +7,11 @@ import filecmp
 import pytest
 
 from autograder.build import build_labs
-from autograder.course import RELEASE_DIR, SOLUTIONS_DIR, list_labs
+from autograder.layout import Layout, list_labs
 from autograder.lint import lint_generated
 from tests.conftest import REPO, labs_under_test
+
+RELEASE_DIR, SOLUTIONS_DIR = Layout.release, Layout.solutions
 
 LABS = labs_under_test()
 

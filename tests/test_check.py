@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.notebooks import grade_id
+from labkit.notebooks import grade_id
 from tests.conftest import REPO
 
 COURSE = [str(Path(sys.executable).parent / "course")]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.notebooks import is_autograded_test, nbgrader_meta, read_notebook
 from autograder.report import NBGRADER_COLUMNS
+from labkit.notebooks import is_autograded_test, nbgrader_meta, read_notebook
 from tests.conftest import BIN, flagged_in, labs_under_test, make_course_copy, nbgrader, scores_in
 
 LABS = labs_under_test()

@@ -14,10 +14,10 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import GetGrades
 from traitlets.config import Config
 
-from autograder.build import course_config
-from autograder.feedback import LEAK_NOTE, ConcealHiddenTests, hidden_lines
-from autograder.mistakes import MUTANTS
-from autograder.notebooks import is_autograded_test, read_notebook
+from autograder.config import load_config as course_config
+from autograder.plugins.conceal_hidden_tests import LEAK_NOTE, ConcealHiddenTests, hidden_lines
+from labkit.notebooks import is_autograded_test, read_notebook
+from tests.conftest import MISTAKES as MUTANTS
 from tests.conftest import labs_under_test, nbgrader
 
 LABS = labs_under_test()

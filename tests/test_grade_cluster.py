@@ -21,7 +21,7 @@ import psutil
 import pytest
 from distributed import Client
 
-from autograder.notebooks import read_notebook
+from labkit.notebooks import read_notebook
 from tests.conftest import BIN, REPO, SAMPLE_LAB, flagged_in, sample_course, scores_in
 from tests.services import dask_cluster
 
@@ -97,7 +97,7 @@ def worker_grading(client: Client, student: str, run: subprocess.Popen) -> tuple
         for address, keys in running.items():
             if any(f"-{student}-" in key for key in keys):
                 worker = psutil.Process(pids[address])
-                grading = [p for p in worker.children() if "autograder.grader_process" in " ".join(p.cmdline())]
+                grading = [p for p in worker.children() if "autograder.grading.process" in " ".join(p.cmdline())]
                 kernels = kernels_under(grading)
                 if kernels:
                     return worker, [*grading, *kernels]

@@ -17,9 +17,10 @@ import pytest
 from nbgrader.api import Gradebook
 from sqlalchemy import text
 
-from autograder.course import Lab
 from autograder.gradebook import identity, snapshot_definition
-from autograder.grading import Journal, Outcome, Submission
+from autograder.grading.journal import Journal, Submission
+from autograder.grading.results import Outcome
+from autograder.layout import Lab
 from tests.conftest import BIN, SAMPLE_LAB, flagged_in, sample_course, scores_in
 from tests.services import postgres_server
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.mistakes import MUTANTS
-from autograder.notebooks import read_notebook
-from autograder.rubric import rubric_key
+from labkit.notebooks import read_notebook
+from labkit.rubric import rubric_key
+from tests.conftest import MISTAKES as MUTANTS
 from tests.conftest import labs_under_test
 
 LABS = labs_under_test()

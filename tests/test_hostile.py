@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.course import get_lab
-from autograder.feedback import hidden_lines
-from autograder.grading import Outcome, grade_lab
-from autograder.notebooks import read_notebook
+from autograder.grading.coordinator import grade_lab
+from autograder.grading.results import Outcome
+from autograder.layout import get_lab
+from autograder.plugins.conceal_hidden_tests import hidden_lines
+from labkit.notebooks import read_notebook
 from tests.conftest import BIN, REPO, labs_under_test, make_course_copy, nbgrader
 from tests.hostile import Entry, build, corpus
 
@@ -187,9 +188,10 @@ def test_plain_nbgrader_outcome(graded_both, lab: str, name: str) -> None:
         # nbgrader records a zero for a submission it could not grade; the course's report
         # (and export) must never pass that off as an honest zero.
         assert f"for student '{name}'" in course.log
+        from autograder.config import Course
         from autograder.report import collect
 
-        row = next(r for r in collect(get_lab(course.root, lab)).rows if r.student == name)
+        row = next(r for r in collect(Course.at(course.root), get_lab(course.root, lab)).rows if r.student == name)
         assert row.flag, f"{name}: plain nbgrader's zero is reported as an honest grade"
         if entry.reason in ("appear twice", "grading metadata"):
             assert entry.reason in course.log, "nbgrader's log should carry the course's explanation"

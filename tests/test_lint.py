@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from autograder.course import list_labs
+from autograder.layout import list_labs
 from autograder.lint import lint_cells, lint_header, lint_lab, points_by_key
-from autograder.notebooks import grade_id, is_autograded_test, read_notebook
+from labkit.notebooks import grade_id, is_autograded_test, read_notebook
 from tests.conftest import REPO, labs_under_test
 
 

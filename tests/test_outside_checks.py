@@ -14,9 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.notebooks import is_autograded_test
 from autograder.verify import lab_checks, runner
 from autograder.verify.runner import run_outside_checks
+from labkit.notebooks import is_autograded_test
+from tests.conftest import REPO
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = "lab00_warmup"
@@ -43,7 +44,7 @@ def starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_solution_passes_every_check_with_one_server(solution_cells: list[str], tmp_path: Path, starts: list[str]):
-    checks = lab_checks(LAB)
+    checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
     assert run_outside_checks(checks, solution_cells, tmp_path) == {gid: "" for gid in checks.checks}
     assert starts == [""]
@@ -51,14 +52,14 @@ def test_solution_passes_every_check_with_one_server(solution_cells: list[str], 
 
 def test_no_server_when_no_check_is_asked_for(solution_cells: list[str], tmp_path: Path, starts: list[str]):
     # What the preprocessor asks for when no verified cell passed in the kernel (an empty submission).
-    checks = lab_checks(LAB)
+    checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
     assert run_outside_checks(checks, solution_cells, tmp_path, only=set()) == {}
     assert starts == []
 
 
 def test_only_the_asked_checks_run(solution_cells: list[str], tmp_path: Path, starts: list[str]):
-    checks = lab_checks(LAB)
+    checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
     assert run_outside_checks(checks, solution_cells, tmp_path, only={"status-codes-health"}) == {
         "status-codes-health": ""
@@ -66,7 +67,7 @@ def test_only_the_asked_checks_run(solution_cells: list[str], tmp_path: Path, st
 
 
 def test_a_server_that_cannot_start_is_tried_once(tmp_path: Path, starts: list[str]):
-    checks = lab_checks(LAB)
+    checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
     results = run_outside_checks(checks, ["x = 1  # defines no app"], tmp_path)
     assert len(starts) == 1 and starts[0], starts
@@ -77,7 +78,7 @@ def test_a_server_that_cannot_start_is_tried_once(tmp_path: Path, starts: list[s
 def test_ipython_syntax_in_the_cell_that_builds_the_app(solution_cells: list[str], tmp_path: Path):
     # The magic and the app in one cell: left untransformed, the cell would not compile and
     # the app would be missing, failing every check of a correct submission.
-    checks = lab_checks(LAB)
+    checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
     cells = ["%config InlineBackend.figure_format = 'png'\n" + "\n".join(solution_cells)]
     assert run_outside_checks(checks, cells, tmp_path) == {gid: "" for gid in checks.checks}

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from autograder.guarded import GuardedExecute, incidents
+from autograder.plugins.guarded_execute import GuardedExecute, incidents
 
 
 def run(

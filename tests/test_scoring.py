@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.utils import determine_grade as nbgrader_determine_grade
 
-from autograder.scoring import determine_grade, relabel_stderr
+from labkit.scoring import determine_grade, relabel_stderr
 
 ERROR = new_output("error", ename="AssertionError", evalue="GET /api/v1/x returned 500", traceback=[])
 STDOUT = new_output("stream", name="stdout", text="hello\n")

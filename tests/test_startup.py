@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from autograder.notebooks import grade_id
-from autograder.startup import KERNEL_NAME, kernel_specs
+from labkit.kernel import KERNEL_NAME, kernel_specs
+from labkit.notebooks import grade_id
 from tests.conftest import REPO
 
 PYTHON = sys.executable
@@ -38,7 +38,7 @@ def python(code: str) -> str:
 def test_iri_grammar_is_built_only_when_used_and_checks_the_same():
     deferred = python(
         "import sys\n"
-        "from autograder.startup import defer_iri_grammar\n"
+        "from labkit.kernel import defer_iri_grammar\n"
         "defer_iri_grammar()\n"
         "import nbformat, nbclient\n"
         "print(type(sys.modules['rfc3987_syntax']).__name__)\n" + IRI_VERDICTS

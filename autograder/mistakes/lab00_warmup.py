@@ -1,9 +1,9 @@
-"""Wrong variants of lab00_warmup (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab00_warmup (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         "lab00_warmup",
         "status-codes",
         "answer-create-note",

@@ -1,9 +1,9 @@
-"""Wrong variants of lab01_api_design (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab01_api_design (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         "lab01_api_design",
         "status-codes",
         "answer-delete",
@@ -11,7 +11,7 @@ MUTANTS = [
         'return Response(status_code=status.HTTP_200_OK, content="deleted")',
         "delete answers 200 with a body instead of 204 No Content",
     ),
-    Mutant(
+    Mistake(
         "lab01_api_design",
         "status-codes",
         "answer-create",
@@ -19,7 +19,7 @@ MUTANTS = [
         "pass",
         "create forgets the Location header",
     ),
-    Mutant(
+    Mistake(
         "lab01_api_design",
         "models",
         "answer-models",
@@ -27,7 +27,7 @@ MUTANTS = [
         "price: Decimal = Field(ge=0,",
         "a free (zero-price) product passes validation",
     ),
-    Mutant(
+    Mistake(
         "lab01_api_design",
         "models",
         "answer-list",
@@ -35,7 +35,7 @@ MUTANTS = [
         "Query(20, ge=1, le=1000,",
         "the page size is not bounded at 100",
     ),
-    Mutant(
+    Mistake(
         "lab01_api_design",
         "openapi",
         "answer-get",

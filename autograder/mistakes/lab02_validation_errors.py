@@ -1,6 +1,6 @@
-"""Wrong variants of lab02_validation_errors (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab02_validation_errors (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
 LAB = "lab02_validation_errors"
 
@@ -19,8 +19,8 @@ REGISTER_FROM_SIGNATURE = """) -> Envelope[UserOut]:
     response.headers["Location"] = f"{router.prefix}/{row['id']}"
     return Envelope(data=UserOut.model_validate(row), message="User registered")"""
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         LAB,
         "models",
         "answer-registration",
@@ -28,7 +28,7 @@ MUTANTS = [
         "return value.strip() if isinstance(value, str) else value",
         "the email is trimmed but not lower-cased, so Ann@ and ann@ become two accounts",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-registration",
@@ -36,7 +36,7 @@ MUTANTS = [
         'model_config = ConfigDict(extra="ignore")',
         "unknown registration fields are silently dropped instead of refused",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-routes",
@@ -47,7 +47,7 @@ MUTANTS = [
         ),
         "register declares and returns a plain dict with the stored row, so the password hash leaks",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-validation-handler",
@@ -55,7 +55,7 @@ MUTANTS = [
         'return ".".join(str(part) for part in loc)',
         "the field keeps its source prefix ('body.email' instead of 'email')",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-500-handler",
@@ -63,7 +63,7 @@ MUTANTS = [
         'return error_response(status.HTTP_500_INTERNAL_SERVER_ERROR, f"Internal server error: {exc!r}")',
         "the 500 message includes the exception, leaking internals to the client",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-rules",
@@ -71,7 +71,7 @@ MUTANTS = [
         'raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="A user with this email already exists")',
         "a duplicate email is answered 400 instead of 409 Conflict",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-create-app",
@@ -79,7 +79,7 @@ MUTANTS = [
         "application.add_exception_handler(HTTPException, http_error_handler)",
         "the handler is registered for FastAPI's HTTPException, so router 404/405 keep FastAPI's shape",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-log-error",
@@ -87,7 +87,7 @@ MUTANTS = [
         "request.method, request.url.path)",
         "the unexpected error is logged without its traceback",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-log-error",
@@ -95,7 +95,7 @@ MUTANTS = [
         'logging.getLogger(__name__).error("Unhandled %s on %s %s"',
         "the error is logged on the module's logger instead of the API's 'shop.api' logger",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-registration",
@@ -103,7 +103,7 @@ MUTANTS = [
         'username: str = Field(min_length=3, max_length=30, examples=["ann_lee"])',
         "usernames have no character allow-list, so quotes, markup and look-alike letters get in",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-profile-route",
@@ -113,7 +113,7 @@ MUTANTS = [
         "    row = store.update(user_id, {k: html.escape(v) if isinstance(v, str) else v for k, v in sent.items()})",
         "profile text is HTML-escaped on the way in, corrupting the stored data",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-body-limit",
@@ -121,7 +121,7 @@ MUTANTS = [
         "            if False:  # trusts Content-Length\n                await too_large(scope, receive, send)",
         "the limit trusts Content-Length and never counts the bytes that really arrive",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-create-app",

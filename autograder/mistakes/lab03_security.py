@@ -1,9 +1,9 @@
-"""Wrong variants of lab03_security (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab03_security (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         "lab03_security",
         "secrets",
         "answer-settings",
@@ -11,7 +11,7 @@ MUTANTS = [
         "pass",
         "a long placeholder key such as 'change-me-change-me-...' is accepted because only the length is checked",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "secrets",
         "answer-entry-point",
@@ -19,7 +19,7 @@ MUTANTS = [
         'return create_app(Settings(secret_key="k8Jq2vN5xR1tW7zB4mC9pL6sD3fG0hY2"))',
         "the entry point pins a signing key in code, so the environment cannot change or rotate it",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "auth",
         "answer-passwords",
@@ -27,7 +27,7 @@ MUTANTS = [
         "",
         "a missing user returns at once, so response times reveal which usernames exist",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "auth",
         "answer-refresh",
@@ -35,7 +35,7 @@ MUTANTS = [
         "if False:",
         "refresh tokens are not rotated: a spent refresh token keeps working",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "auth",
         "answer-tokens",
@@ -43,7 +43,7 @@ MUTANTS = [
         'options={"require": ["sub", "exp", "iat", "type"], "verify_signature": False},',
         "signature checking is switched off, so anyone can forge a token",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "auth",
         "answer-api-key",
@@ -51,7 +51,7 @@ MUTANTS = [
         "if sent == expected.get_secret_value().encode():",
         "API keys compared with ==, which leaks through timing how much of a guess was right",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "auth",
         "answer-app",
@@ -59,7 +59,7 @@ MUTANTS = [
         'allow_origins=["*"],',
         "CORS allows every origin, so any website can script the API from a user's browser",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "status-codes",
         "answer-admin",
@@ -67,7 +67,7 @@ MUTANTS = [
         "raise HTTPException(status.HTTP_401_UNAUTHORIZED,",
         "a signed-in customer without the role gets 401 (log in again) instead of 403 (not allowed)",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "status-codes",
         "answer-throttle",
@@ -75,7 +75,7 @@ MUTANTS = [
         "",
         "old failures never leave the window, so a throttled client is locked out for good",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "injection",
         "answer-avatar",
@@ -83,7 +83,7 @@ MUTANTS = [
         'media_type = file.content_type if (file.filename or "").lower().endswith((".png", ".jpg", ".jpeg", ".webp")) else None',
         "the upload's type is taken from its name and declared Content-Type, so a disguised HTML file is accepted",
     ),
-    Mutant(
+    Mistake(
         "lab03_security",
         "injection",
         "answer-headers",

@@ -1,6 +1,6 @@
-"""Wrong variants of lab04_databases (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab04_databases (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
 LAB = "lab04_databases"
 
@@ -52,8 +52,8 @@ _ORDER_COMMITTED_AS_IT_GOES = (
     '        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Customer {body.customer_id} not found") from None\n'
 )
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         LAB,
         "models",
         "answer-models",
@@ -61,7 +61,7 @@ MUTANTS = [
         'product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))',
         "the foreign key order_lines.product_id has no index",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-list",
@@ -69,7 +69,7 @@ MUTANTS = [
         "total = len((await session.scalars(select(Product).where(*conditions))).all())",
         "the total is counted in Python by loading every matching row",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-order-detail",
@@ -77,7 +77,7 @@ MUTANTS = [
         "",
         "the order is loaded without its relationships, so reading them raises MissingGreenlet",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-migration",
@@ -85,7 +85,7 @@ MUTANTS = [
         "",
         "the migration adds the column but forgets its index",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "transactions",
         "answer-orders",
@@ -93,7 +93,7 @@ MUTANTS = [
         _ORDER_COMMITTED_AS_IT_GOES,
         "each line's stock decrement is committed as soon as it is made, so a later failure leaves it behind",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "transactions",
         "answer-session",
@@ -101,7 +101,7 @@ MUTANTS = [
         "    yield\n",
         "the lifespan never disposes of the engine, so its connections outlive the app",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-products",
@@ -109,7 +109,7 @@ MUTANTS = [
         "response_model=Envelope[ProductOut], responses=CONFLICT,",
         "creating a product answers 200 instead of 201 Created",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-products",
@@ -117,7 +117,7 @@ MUTANTS = [
         "    except ValueError as exc:",
         "the wrong exception is caught, so a duplicate SKU's IntegrityError becomes a 500",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-orders",
@@ -125,7 +125,7 @@ MUTANTS = [
         'if constraint_violated(exc) != "unique":',
         "only duplicates are mapped, so an order for a missing customer answers 500 instead of 404",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-health",
@@ -135,7 +135,7 @@ MUTANTS = [
         '    await session.execute(text("SELECT 1"))\n',
         "the health check does not catch a database failure, so it answers 500 instead of 503",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-filters",
@@ -143,7 +143,7 @@ MUTANTS = [
         "conditions.append(text(f\"lower(products.name) LIKE lower('%{q}%')\"))",
         "the search text is pasted into the SQL with an f-string instead of bound",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-list",

@@ -1,9 +1,9 @@
-"""Wrong variants of lab05_performance (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab05_performance (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         "lab05_performance",
         "performance",
         "answer-server-timing",
@@ -11,7 +11,7 @@ MUTANTS = [
         "elapsed_ms = self.clock() - started",
         "Server-Timing reports seconds where the header's unit is milliseconds",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "performance",
         "answer-orders-list",
@@ -24,7 +24,7 @@ MUTANTS = [
         "        await order.awaitable_attrs.lines  # one query per order: N+1\n",
         "the orders list loads each order's lines with its own query (N+1)",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "performance",
         "answer-product-cache",
@@ -32,7 +32,7 @@ MUTANTS = [
         "",
         "a price change does not invalidate the cached product, so reads serve the old price",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "performance",
         "answer-compression",
@@ -40,7 +40,7 @@ MUTANTS = [
         "app.add_middleware(GZipMiddleware)",
         "relies on GZipMiddleware's default minimum size (500 bytes), so small responses are compressed",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "performance",
         "answer-export",
@@ -49,7 +49,7 @@ MUTANTS = [
         "    return StreamingResponse(\n        iter([body]),\n",
         "the export builds the whole CSV in memory before sending it",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "injection",
         "answer-csv-line",
@@ -57,7 +57,7 @@ MUTANTS = [
         'if isinstance(value, str) and value.startswith("="):',
         "only '=' is neutralised; '+', '-', '@' still start formulas",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "async",
         "answer-tax",
@@ -65,7 +65,7 @@ MUTANTS = [
         "rate = legacy_tax_rate(order.country)",
         "the blocking tax SDK is called directly in the async handler and freezes the event loop",
     ),
-    Mutant(
+    Mistake(
         "lab05_performance",
         "async",
         "answer-quote",

@@ -1,11 +1,11 @@
-"""Wrong variants of lab06_async_realtime (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab06_async_realtime (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
 LAB = "lab06_async_realtime"
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         LAB,
         "models",
         "answer-models",
@@ -13,7 +13,7 @@ MUTANTS = [
         "quantity: int = Field(ge=1)",
         "the order quantity has no upper bound",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-models",
@@ -21,7 +21,7 @@ MUTANTS = [
         'type: Literal["order.status"] = "order.status"\n    order_id: int\n    status: str',
         "the pushed event accepts any status string",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-place-order",
@@ -29,7 +29,7 @@ MUTANTS = [
         "await send_order_confirmation(order.id)",
         "the email is sent inside the handler, so the customer waits for the mail provider",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-place-order",
@@ -37,7 +37,7 @@ MUTANTS = [
         "background_tasks.add_task(write_confirmation, session, order.id)",
         "the background task reuses the request's session, closed by the time the task runs",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-manager",
@@ -45,7 +45,7 @@ MUTANTS = [
         "for websocket in [ws for sockets in self._subscribers.values() for ws in sockets]:",
         "a broadcast reaches the subscribers of every order",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-mixed",
@@ -53,7 +53,7 @@ MUTANTS = [
         "async def get_stock(sku: str) -> dict[str, int]:",
         "a blocking SDK call stays inside async def and runs on the event loop",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "auth",
         "answer-websocket",
@@ -61,7 +61,7 @@ MUTANTS = [
         "if order is None:",
         "any signed-in user may watch any order",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "auth",
         "answer-websocket",
@@ -69,7 +69,7 @@ MUTANTS = [
         "code=status.WS_1000_NORMAL_CLOSURE",
         "a refused connection closes as if all were well (1000), not with 1008",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-websocket",
@@ -77,7 +77,7 @@ MUTANTS = [
         "    finally:\n        pass",
         "a socket whose client left stays subscribed",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-manager",
@@ -89,7 +89,7 @@ MUTANTS = [
         "            await websocket.send_json(message)\n            delivered += 1",
         "one dead connection makes the whole broadcast, and the request behind it, fail",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-store",
@@ -100,7 +100,7 @@ MUTANTS = [
         "    head = everything\n",
         "the whole upload is read into memory before the size is checked",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-store",
@@ -108,7 +108,7 @@ MUTANTS = [
         '        logger.warning("upload refused")\n',
         "a refused upload leaves its partial file on disk",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-upload",
@@ -116,7 +116,7 @@ MUTANTS = [
         "status.HTTP_400_BAD_REQUEST",
         "an image over the limit is answered 400 instead of 413",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-download",
@@ -124,7 +124,7 @@ MUTANTS = [
         "",
         "the download has no Content-Disposition naming the file",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-store",
@@ -132,7 +132,7 @@ MUTANTS = [
         "target = directory / (upload.filename or uuid.uuid4().hex)",
         "the file is stored under the name the client sent, so '../' escapes the upload directory",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-store",

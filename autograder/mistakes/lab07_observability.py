@@ -1,11 +1,11 @@
-"""Wrong variants of lab07_observability (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab07_observability (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
 LAB = "lab07_observability"
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         LAB,
         "logging",
         "answer-request-context",
@@ -13,7 +13,7 @@ MUTANTS = [
         "request_id = uuid.uuid4().hex",
         "the middleware always generates an id, ignoring the caller's X-Request-ID",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-json-formatter",
@@ -21,7 +21,7 @@ MUTANTS = [
         'entry["error"] = str(record.exc_info[1])',
         "the formatter logs the exception's message but not its traceback",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-metrics-middleware",
@@ -29,7 +29,7 @@ MUTANTS = [
         "template = request.url.path",
         "metrics are labelled with the raw path (one series per order id) instead of the route template",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-metrics",
@@ -37,7 +37,7 @@ MUTANTS = [
         "cumulative = count",
         "histogram buckets are written per bucket instead of cumulatively",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-unhandled",
@@ -49,7 +49,7 @@ MUTANTS = [
         '            body = ErrorEnvelope(message=f"Internal server error: {exc}")',
         "the 500 response shows the exception's text to the client",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-unhandled",
@@ -57,7 +57,7 @@ MUTANTS = [
         "logger.error(",
         "the crash is logged without its traceback",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-health",
@@ -65,7 +65,7 @@ MUTANTS = [
         "",
         "readiness says 'unavailable' in the body but answers 200, so the orchestrator keeps sending traffic",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-health",
@@ -73,7 +73,7 @@ MUTANTS = [
         '    await database.ping()\n    return {"status": "alive"}',
         "liveness checks the database, so a database outage gets every replica restarted",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "secrets",
         "answer-settings",
@@ -81,7 +81,7 @@ MUTANTS = [
         "payment_api_key: str = Field(min_length=1)",
         "the payment API key is a plain str, so it shows in repr, logs and tracebacks",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "secrets",
         "answer-settings",
@@ -89,7 +89,7 @@ MUTANTS = [
         'jwt_secret: SecretStr = Field(default="Zx81kQ0v7tLm4RcYp2WnHs9aE6uJdBf3", min_length=32,',
         "the JWT signing key has a default written in the code",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "secrets",
         "answer-redaction",
@@ -97,7 +97,7 @@ MUTANTS = [
         "return normalized in SENSITIVE_KEYS",
         "redaction matches only exact key names, so access_token and X-API-Key leak",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "secrets",
         "answer-create-app",
@@ -109,7 +109,7 @@ MUTANTS = [
         "        settings = Settings.model_construct()",
         "the app starts even when the environment is missing or malformed",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "openapi",
         "answer-v2",
@@ -117,7 +117,7 @@ MUTANTS = [
         '@router_v2.get("/{order_id}", responses=NOT_FOUND,',
         "GET documents FastAPI's default 422 body, not the error envelope this app really sends",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "openapi",
         "answer-v2",
@@ -125,7 +125,7 @@ MUTANTS = [
         '        "description": "No order has this id.",',
         "the documented 404 has an example but no schema",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "openapi",
         "answer-v1",

@@ -1,6 +1,6 @@
-"""Wrong variants of lab08_capstone (see autograder/mistakes/__init__.py)."""
+"""Realistic wrong answers for lab08_capstone (see autograder.catalogue)."""
 
-from autograder.mistakes import Mutant
+from autograder.catalogue import Mistake
 
 LAB = "lab08_capstone"
 
@@ -29,8 +29,8 @@ PLACE_ORDER_BODY = (
     "    return order"
 )
 
-MUTANTS = [
-    Mutant(
+MISTAKES = [
+    Mistake(
         LAB,
         "status-codes",
         "answer-place-route",
@@ -38,7 +38,7 @@ MUTANTS = [
         "",
         "placing an order answers 201 but without the Location of the new order",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "status-codes",
         "answer-routes",
@@ -48,7 +48,7 @@ MUTANTS = [
         '    return Response(status_code=status.HTTP_200_OK, content="cancelled")',
         "cancel answers 200 with a body instead of 204 No Content",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-models",
@@ -56,7 +56,7 @@ MUTANTS = [
         "    note: str | None\n    risk_score: float\n    internal_note: str | None\n    lines: list[OrderLineOut]\n",
         "the response model copies every column, leaking the fraud score and the staff's notes",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "models",
         "answer-models",
@@ -64,7 +64,7 @@ MUTANTS = [
         "    lines: list[OrderLineIn]",
         "an order body that sets customer_id or status is silently accepted instead of rejected",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "auth",
         "answer-identity",
@@ -72,7 +72,7 @@ MUTANTS = [
         'options={"require": ["sub"], "verify_exp": False},',
         "expired tokens (and tokens without exp) are accepted",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "auth",
         "answer-queries",
@@ -80,7 +80,7 @@ MUTANTS = [
         "    statement = select(Order)\n    if query.status is not None:",
         "the order history forgets the ownership rule: customers list everybody's orders",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-queries",
@@ -88,7 +88,7 @@ MUTANTS = [
         'raise NotFoundError("Not found")',
         "the 404 does not say which order was not found",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "errors",
         "answer-lifecycle",
@@ -96,7 +96,7 @@ MUTANTS = [
         'raise ValueError(f"Order {order_id} is {current}; it cannot become {new_status}")',
         "a forbidden status change raises a plain ValueError, which answers 500 instead of 409",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-queries",
@@ -104,7 +104,7 @@ MUTANTS = [
         "OrderLine.product_name.icontains(query.q)",
         "the search text is bound but not escaped: % and _ act as LIKE wildcards",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "injection",
         "answer-queries",
@@ -112,7 +112,7 @@ MUTANTS = [
         "text(f\"lower(order_lines.product_name) LIKE lower('%{query.q}%')\")",
         "the search text is pasted into the SQL with an f-string",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "transactions",
         "answer-place-order",
@@ -135,7 +135,7 @@ MUTANTS = [
         "    return order",
         "each line's stock is committed on its own, so a failing later line leaves the earlier ones taken",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "transactions",
         "answer-lifecycle",
@@ -148,7 +148,7 @@ MUTANTS = [
         "",
         "cancelling an order does not put its stock back",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "logging",
         "answer-app",
@@ -156,7 +156,7 @@ MUTANTS = [
         "",
         "the request-id middleware is written but never added to the app",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "openapi",
         "answer-place-route",
@@ -164,7 +164,7 @@ MUTANTS = [
         "responses=documented(422),",
         "placing an order answers 401, 404 and 409 but the OpenAPI document does not say so",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "secrets",
         "answer-app",
@@ -172,7 +172,7 @@ MUTANTS = [
         '    jwt_secret: SecretStr = Field(default=SecretStr("shop-local-development-signing-key-0001"), min_length=32,',
         "a development key as the default, so the app starts (and signs with a public key) without the secret",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-place-route",
@@ -180,7 +180,7 @@ MUTANTS = [
         "    await send_order_confirmation(order.id, user.email, order.total_cents)",
         "the confirmation is sent before answering, so the customer waits for the mail provider",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "async",
         "answer-place-route",
@@ -188,7 +188,7 @@ MUTANTS = [
         "    mailer.send(\n",
         "the blocking mail SDK is called inside an async def, on the event loop",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "performance",
         "answer-app",
@@ -196,7 +196,7 @@ MUTANTS = [
         "",
         "large order histories go out uncompressed",
     ),
-    Mutant(
+    Mistake(
         LAB,
         "performance",
         "answer-queries",

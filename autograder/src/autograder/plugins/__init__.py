@@ -1,0 +1,33 @@
+"""nbgrader plug-ins, one a module, loaded by ``nbgrader_config.py`` for every nbgrader command.
+
+=============================  =========================================================
+:class:`CheckSubmissionStructure`  a broken submission gets a reason, not a ``KeyError``
+:class:`GuardedExecute`        learner code in a sandbox; runaway cells cost that cell only
+:class:`StderrIsNotFailure`    logging and warnings never cost points
+:class:`VerifyOverHttp`        HTTP behaviour checked again from outside the kernel
+:class:`FlagDisagreements`     ... and the submission flagged when the two disagree
+:class:`ConcealHiddenTests`    feedback never shows hidden tests
+:class:`RubricSummary`         feedback opens with the points by checklist item
+:func:`make_validator_configurable`  the Validate button judges as grading does
+=============================  =========================================================
+"""
+
+from autograder.plugins.conceal_hidden_tests import ConcealHiddenTests
+from autograder.plugins.guarded_execute import GuardedExecute
+from autograder.plugins.rubric_summary import RubricSummary
+from autograder.plugins.stderr import StderrIsNotFailure
+from autograder.plugins.structure import BrokenSubmission, CheckSubmissionStructure
+from autograder.plugins.validator import make_validator_configurable
+from autograder.plugins.verify_over_http import FlagDisagreements, VerifyOverHttp
+
+__all__ = [
+    "BrokenSubmission",
+    "CheckSubmissionStructure",
+    "ConcealHiddenTests",
+    "FlagDisagreements",
+    "GuardedExecute",
+    "RubricSummary",
+    "StderrIsNotFailure",
+    "VerifyOverHttp",
+    "make_validator_configurable",
+]

@@ -1,0 +1,264 @@
+"""``course report`` and ``course export``: the cohort by rubric item, for instructors.
+
+Both read nbgrader's gradebook (so manual grades and overrides count) and the grading
+journal (so a submission that could not be graded is flagged with its reason, never shown
+as an honest zero). A student the gradebook knows who did not submit is flagged too.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.config import Course
+from autograder.layout import Lab
+from labkit.rubric import RUBRIC, rubric_key
+
+NBGRADER_COLUMNS = [
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+]
+
+
+@dataclass
+class StudentRow:
+    student: str
+    last_name: str = ""
+    first_name: str = ""
+    email: str = ""
+    timestamp: str = ""
+    raw_score: float = 0.0
+    late_penalty: float = 0.0
+    score: float = 0.0
+    max_score: float = 0.0
+    cells: dict[str, tuple[float, float]] = field(default_factory=dict)  # grade id -> (score, max)
+    flag: str = ""  # why this row is not an honest grade ("" when it is)
+
+    def by_key(self) -> dict[str, tuple[float, float]]:
+        totals: dict[str, tuple[float, float]] = {}
+        for gid, (score, points) in self.cells.items():
+            key = rubric_key(gid) or "manual"
+            got, out_of = totals.get(key, (0.0, 0.0))
+            totals[key] = (got + score, out_of + points)
+        return totals
+
+
+@dataclass
+class Cohort:
+    lab: str
+    duedate: str
+    tasks: list[str]  # autograded grade ids in notebook order
+    keys: list[str]
+    rows: list[StudentRow]
+
+    @property
+    def graded(self) -> list[StudentRow]:
+        return [row for row in self.rows if not row.flag]
+
+    def key_rates(self) -> dict[str, tuple[float, float]]:
+        """For each key: mean share of its points, and share of students with all of them."""
+        rates = {}
+        for key in self.keys:
+            shares = []
+            for row in self.graded:
+                got, out_of = row.by_key().get(key, (0.0, 0.0))
+                if out_of:
+                    shares.append(got / out_of)
+            mean = sum(shares) / len(shares) if shares else 0.0
+            full = sum(1 for share in shares if share >= 1) / len(shares) if shares else 0.0
+            rates[key] = (mean, full)
+        return rates
+
+    def task_rates(self) -> dict[str, float]:
+        """For each autograded task: the share of graded students who passed it."""
+        graded = self.graded
+        rates = {}
+        for task in self.tasks:
+            passed = sum(1 for row in graded if task in row.cells and row.cells[task][0] >= row.cells[task][1])
+            rates[task] = passed / len(graded) if graded else 0.0
+        return rates
+
+
+def collect(course: Course, lab: Lab) -> Cohort:
+    from nbgrader.api import MissingEntry
+
+    from autograder.gradebook import not_in_gradebook, open_gradebook
+    from autograder.grading.journal import Journal
+
+    journal = Journal(lab).entries
+    rows: list[StudentRow] = []
+    db_url = course.db_url
+    with open_gradebook(db_url) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(lab.name)
+        except MissingEntry:
+            raise not_in_gradebook(lab.name, db_url) from None
+        notebook = assignment.notebooks[0]
+        tasks = [cell.name for cell in notebook.grade_cells if rubric_key(cell.name)]
+        keys = list(dict.fromkeys(rubric_key(task) or "" for task in tasks))
+        for student in gradebook.students:
+            row = StudentRow(student.id, student.last_name or "", student.first_name or "", student.email or "")
+            try:
+                submission = gradebook.find_submission(lab.name, student.id)
+            except MissingEntry:
+                row.flag = "no submission"
+                row.max_score = assignment.max_score
+                rows.append(row)
+                continue
+            row.timestamp = str(submission.timestamp or "")
+            row.raw_score, row.late_penalty = submission.score, submission.late_submission_penalty or 0.0
+            row.score, row.max_score = submission.score - row.late_penalty, submission.max_score
+            submitted_notebook = gradebook.find_submission_notebook(notebook.name, lab.name, student.id)
+            # a manual cell not yet graded by a person has no score: it counts 0 until it is
+            row.cells = {g.name: (g.score or 0.0, g.max_score) for g in submitted_notebook.grades}
+            entry = journal.get(student.id, {})
+            if entry.get("status") == "failed":
+                row.flag = f"not graded: {entry.get('reason', 'unknown reason')}"
+            elif submitted_notebook.flagged:
+                row.flag = entry.get("flag") or "flagged in the gradebook"
+            elif not (lab.autograded(student.id) / f"{lab.name}.ipynb").is_file():
+                row.flag = "not graded: no autograded notebook (the grading run failed for it; see nbgrader's log)"
+            rows.append(row)
+        duedate = str(assignment.duedate or "")
+    return Cohort(lab.name, duedate, tasks, keys, rows)
+
+
+def terminal_report(cohort: Cohort) -> str:
+    graded = cohort.graded
+    lines = [
+        f"{cohort.lab}: {len(graded)} graded, {len(cohort.rows) - len(graded)} flagged, {len(cohort.rows)} students"
+    ]
+    lines.append("")
+    lines.append(f"  {'rubric item':<14} {'mean points':>11} {'all passed':>11}")
+    for key, (mean, full) in cohort.key_rates().items():
+        lines.append(f"  {key:<14} {mean:>10.0%} {full:>11.0%}  {'#' * round(mean * 20):<20} {RUBRIC.get(key, '')}")
+    lines.append("")
+    lines.append(f"  {'task':<36} {'passed by':>9}")
+    for task, rate in cohort.task_rates().items():
+        lines.append(f"  {task:<36} {rate:>9.0%}  {'#' * round(rate * 20)}")
+    weakest = min(cohort.key_rates().items(), key=lambda item: item[1][0], default=None)
+    if weakest and graded:
+        lines.append("")
+        lines.append(f"  weakest item: {weakest[0]} ({weakest[1][0]:.0%} of its points on average)")
+    flagged = [row for row in cohort.rows if row.flag]
+    if flagged:
+        lines.append("")
+        lines.append("  flagged (not honest zeros; look at these):")
+        lines += [f"    {row.student}: {row.flag}" for row in flagged]
+    return "\n".join(lines)
+
+
+def _png(figure: object) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _charts(cohort: Cohort) -> list[tuple[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    charts = []
+    rates = cohort.key_rates()
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(rates), 1)))
+    keys = list(rates)[::-1]
+    ax.barh(keys, [rates[k][0] * 100 for k in keys], color="#4c72b0", label="mean share of points")
+    ax.barh(keys, [rates[k][1] * 100 for k in keys], color="#dd8452", height=0.35, label="students with all checks")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("By rubric item: which concept did the class not get?")
+    charts.append(("By rubric item", _png(fig)))
+    plt.close(fig)
+
+    task_rates = cohort.task_rates()
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.35 * max(len(task_rates), 1)))
+    tasks = list(task_rates)[::-1]
+    ax.barh(tasks, [task_rates[t] * 100 for t in tasks], color="#55a868")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of graded students passing")
+    ax.set_title("By task")
+    charts.append(("By task", _png(fig)))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(7, 3))
+    percents = [100 * row.score / row.max_score for row in cohort.graded if row.max_score]
+    ax.hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color="#8172b3", edgecolor="white")
+    ax.set_xlabel("score (% of points)")
+    ax.set_ylabel("students")
+    ax.set_title("Score distribution (graded submissions)")
+    charts.append(("Score distribution", _png(fig)))
+    plt.close(fig)
+    return charts
+
+
+def html_report(cohort: Cohort, path: Path) -> Path:
+    esc = html.escape
+    parts = [
+        f"<!doctype html><meta charset='utf-8'><title>{esc(cohort.lab)} cohort report</title>",
+        "<style>body{font:14px system-ui;margin:2em;max-width:60em}td,th{padding:.2em .6em;text-align:left}"
+        "table{border-collapse:collapse}tr:nth-child(even){background:#f4f4f4}.flag{color:#b00}</style>",
+        f"<h1>{esc(cohort.lab)}: cohort report</h1>",
+        f"<p>{len(cohort.graded)} graded, {len(cohort.rows) - len(cohort.graded)} flagged.</p>",
+    ]
+    for title, png in _charts(cohort):
+        parts.append(f"<h2>{esc(title)}</h2><img alt='{esc(title)}' src='data:image/png;base64,{png}'>")
+    parts.append(
+        "<h2>Rubric items</h2><table><tr><th>key</th><th>item</th><th>mean points</th><th>all passed</th></tr>"
+    )
+    for key, (mean, full) in cohort.key_rates().items():
+        parts.append(
+            f"<tr><td>{esc(key)}</td><td>{esc(RUBRIC.get(key, ''))}</td><td>{mean:.0%}</td><td>{full:.0%}</td></tr>"
+        )
+    parts.append("</table><h2>Flagged submissions</h2><ul>")
+    parts += [f"<li class='flag'>{esc(row.student)}: {esc(row.flag)}</li>" for row in cohort.rows if row.flag] or [
+        "<li>none</li>"
+    ]
+    parts.append("</ul>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def export_csv(cohort: Cohort, path: Path) -> Path:
+    """nbgrader's export columns, then the points per rubric key, then the flag."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*NBGRADER_COLUMNS, *cohort.keys, "flagged", "flag_reason"])
+        for row in cohort.rows:
+            keys = row.by_key()
+            writer.writerow(
+                [
+                    cohort.lab,
+                    cohort.duedate,
+                    row.timestamp,
+                    row.student,
+                    row.last_name,
+                    row.first_name,
+                    row.email,
+                    row.raw_score,
+                    row.late_penalty,
+                    row.score,
+                    row.max_score,
+                    *[keys.get(key, (0.0, 0.0))[0] for key in cohort.keys],
+                    "yes" if row.flag else "no",
+                    row.flag,
+                ]
+            )
+    return path

@@ -1,0 +1,275 @@
+"""Run learner code in a bubblewrap sandbox with resource limits, for grading.
+
+nbgrader runs every submission in a kernel with the grader's own permissions: learner
+code could read the gradebook (hidden tests included), delete other submissions or the
+gradebook itself, open network connections, or exhaust the machine. Here the kernel is
+started inside `bubblewrap <https://github.com/containers/bubblewrap>`_ (Debian package
+``bubblewrap``) with:
+
+- a private filesystem view: the operating system and the Python installation read-only,
+  the course's code (the ``labkit`` package lab cells import, wherever it is installed),
+  the submission's own working copy read-write, a private ``/tmp``; nothing else of the
+  course (no gradebook, no lab sources, no other submission, no home directory);
+- no network (a private network namespace), its own process and IPC namespaces, and an
+  unprivileged user inside a private user namespace;
+- limits on address space, CPU seconds, processes, open files and file size, so that
+  hitting one costs the learner's own checks and never the grading run.
+
+The kernel talks to the grader over ZeroMQ ``ipc`` sockets in a private folder, the only
+other folder the sandbox can write. Interrupts go over the control channel (a signal to
+bubblewrap would not reach the kernel inside its namespaces).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Integer
+
+import labkit
+
+SANDBOX_ENV = "COURSE_SANDBOX"
+"""Set to ``off`` to grade without the sandbox (trusted submissions only; see the README)."""
+
+
+class SandboxUnavailable(RuntimeError):
+    """Raised when the sandbox is required but bubblewrap is missing or does not work."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for learner code (per kernel or verification server process tree)."""
+
+    address_space_mb: int = 4096  # generous: threads reserve virtual memory they never touch
+    cpu_seconds: int = 300  # total for a whole notebook, far above any correct lab's need
+    processes: int = 256
+    open_files: int = 1024
+    file_size_mb: int = 64
+
+    def prlimit_args(self) -> list[str]:
+        mb = 1024 * 1024
+        return [
+            shutil.which("prlimit") or "prlimit",
+            f"--as={self.address_space_mb * mb}",
+            f"--cpu={self.cpu_seconds}",
+            f"--nproc={self.processes}",
+            f"--nofile={self.open_files}",
+            f"--fsize={self.file_size_mb * mb}",
+            "--",
+        ]
+
+
+class ProcessGroupLimit:
+    """A pids cgroup that caps how many processes the sandbox may have at once.
+
+    RLIMIT_NPROC does not hold for a grader running as root (root's processes are exempt,
+    inside a user namespace too), so when the pids controller is writable (cgroup v1's
+    ``/sys/fs/cgroup/pids`` or a cgroup v2 hierarchy with ``pids``) the sandbox is started
+    inside its own cgroup with ``pids.max``; otherwise only RLIMIT_NPROC applies, which counts
+    all of the grading user's processes.
+    """
+
+    def __init__(self, max_processes: int) -> None:
+        self.path: Path | None = None
+        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
+            if not (base / "cgroup.procs").exists():
+                continue
+            if base == Path("/sys/fs/cgroup") and "pids" not in _read(base / "cgroup.subtree_control"):
+                continue
+            try:
+                path = Path(tempfile.mkdtemp(prefix="course-sandbox-", dir=base))
+                (path / "pids.max").write_text(str(max_processes))
+            except OSError:
+                continue
+            self.path = path
+            break
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """Prefix ``command`` so that it enters the cgroup before it starts."""
+        if self.path is None:
+            return command
+        enter = 'echo $$ > "$0/cgroup.procs" && exec "$@"'
+        return ["/bin/sh", "-c", enter, str(self.path), *command]
+
+    def close(self) -> None:
+        """Kill whatever is left in the cgroup (a fork bomb's children) and remove it."""
+        if self.path is None:
+            return
+        import signal
+
+        for _ in range(50):
+            pids = [int(p) for p in _read(self.path / "cgroup.procs").split()]
+            if not pids:
+                break
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.02)
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
+        self.path = None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def sandbox_disabled() -> bool:
+    return os.environ.get(SANDBOX_ENV, "").strip().lower() in {"off", "0", "no", "false"}
+
+
+def bwrap_path() -> str:
+    """The bubblewrap executable, or a clear error saying how to get it."""
+    path = shutil.which("bwrap")
+    if path is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed, and grading runs learner code in it. "
+            "Install it (Debian/Ubuntu: `sudo apt-get install bubblewrap`; `make test` and `make demo` "
+            f"do this when run as root), or set {SANDBOX_ENV}=off to grade without protection "
+            "(only for submissions you trust)."
+        )
+    return path
+
+
+def _readonly_system() -> list[str]:
+    """Bind the operating system and the Python installation read-only."""
+    args: list[str] = []
+    for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        path = Path(top)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    prefixes = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    for prefix in sorted(prefixes):
+        if not str(prefix).startswith(("/usr/", "/bin/", "/lib")):
+            args += ["--ro-bind", str(prefix), str(prefix)]
+    # Lab cells import labkit. Installed from a wheel it lies in the environment, bound above;
+    # installed in editable mode it lies in the course's code folder (autograder/src), which
+    # holds code only (the course's data lives beside it, never inside): bind that folder.
+    code = Path(labkit.__file__).resolve().parent.parent
+    if not any(code.is_relative_to(prefix) for prefix in prefixes):
+        args += ["--ro-bind", str(code), str(code)]
+    return args
+
+
+def sandbox_command(
+    command: list[str], workdir: Path, private: Path, limits: Limits | None = None, env: dict[str, str] | None = None
+) -> list[str]:
+    """Wrap ``command`` so it runs in the sandbox with ``workdir`` (read-write) as its folder.
+
+    ``private`` is a grader-owned folder shared with the sandbox for sockets and
+    connection files; it must not hold anything the learner may not see.
+    """
+    workdir, private = workdir.resolve(), private.resolve()
+    environment = {
+        "HOME": "/tmp/home",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "IPYTHONDIR": "/tmp/home/.ipython",
+        "MPLCONFIGDIR": "/tmp/home/.matplotlib",
+        "MPLBACKEND": "Agg",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MALLOC_ARENA_MAX": "4",  # threads' malloc arenas would otherwise eat the address-space limit
+        "USER": "learner",
+        **(env or {}),
+    }
+    args = [
+        *(limits or Limits()).prlimit_args(),
+        bwrap_path(),
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-all",
+        "--uid",
+        "1000",
+        "--gid",
+        "1000",
+        "--hostname",
+        "grading-sandbox",
+        # Mounts apply in order: the private /tmp first, so that a course or environment that
+        # lives under /tmp (a fresh clone, a temporary course) is bound on top of it, not hidden.
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--dir",
+        "/tmp/home",
+        *_readonly_system(),
+        "--bind",
+        str(workdir),
+        str(workdir),
+        "--bind",
+        str(private),
+        str(private),
+        "--chdir",
+        str(workdir),
+        "--clearenv",
+    ]
+    for name, value in environment.items():
+        args += ["--setenv", name, value]
+    return [*args, "--", *command]
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ipykernel started in the sandbox, reached over ipc sockets in a private folder."""
+
+    enabled = Bool(True, help="Run the kernel in the sandbox (off only for trusted code).").tag(config=True)
+    cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds for the whole notebook.").tag(config=True)
+    address_space_mb = Integer(Limits.address_space_mb, help="Address space limit in MiB.").tag(config=True)
+
+    _private: Path | None = None
+    _group: ProcessGroupLimit | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self.enabled and not sandbox_disabled():
+            bwrap_path()  # fail before anything starts, with the message that says what to do
+            if self._private is None:  # a restart reuses the folder
+                self._private = Path(tempfile.mkdtemp(prefix="course-kernel-"))
+            self.transport = "ipc"
+            self.ip = str(self._private / "kernel-ipc")
+            self.connection_file = str(self._private / "kernel.json")
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if self._private is not None:
+            assert self.kernel_spec is not None
+            self.kernel_spec.interrupt_mode = "message"  # a signal would stop at bubblewrap
+            workdir = Path(kw.pop("cwd", None) or os.getcwd())
+            limits = Limits(cpu_seconds=self.cpu_seconds, address_space_mb=self.address_space_mb)
+            self._close_group()
+            self._group = ProcessGroupLimit(limits.processes)
+            kernel_cmd = self._group.wrap(sandbox_command(kernel_cmd, workdir, self._private, limits))
+            kw.pop("env", None)  # the sandbox sets a clean environment of its own
+            kw["cwd"] = str(self._private)
+            # Learner code writing to file descriptors 1 and 2 directly must not flood the
+            # grader's terminal or log; what it prints through Python reaches the notebook.
+            kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def _close_group(self) -> None:
+        if self._group is not None:
+            self._group.close()
+            self._group = None
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        self._close_group()
+        if self._private is not None and not restart:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None

@@ -1,0 +1,232 @@
+"""``course check``: run a learner's notebook the way the grader does, with the visible tests.
+
+Like ``nbgrader autograde`` it restores locked and test cells (and puts back deleted ones),
+here from the released lab, which holds exactly the cells a learner received; it runs
+everything in a fresh kernel and scores test cells with nbgrader's own rule, stderr excepted
+(see :mod:`labkit.scoring`). Unlike nbgrader it
+survives a cell that never ends: the cell is timed out, the kernel is restarted, the
+cells before it are replayed, and the remaining cells still run.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+
+from labkit.kernel import KERNEL_NAME, start_kernel
+from labkit.notebooks import (
+    clear_outputs,
+    grade_id,
+    is_autograded_test,
+    is_locked,
+    read_notebook,
+    visible_test_view,
+)
+from labkit.rubric import RUBRIC, rubric_key
+from labkit.scoring import determine_grade, relabel_stderr
+
+_MESSAGE_LIMIT = 400
+
+
+@dataclass
+class TaskResult:
+    """The outcome of one autograded test cell."""
+
+    grade_id: str
+    key: str
+    points: float
+    max_points: float
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.points >= self.max_points
+
+
+@dataclass
+class CheckReport:
+    lab: str
+    notebook: Path
+    tasks: list[TaskResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tasks)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_points for t in self.tasks)
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.tasks) and all(t.passed for t in self.tasks)
+
+    def by_key(self) -> dict[str, tuple[float, float]]:
+        totals: dict[str, tuple[float, float]] = {}
+        for task in self.tasks:
+            got, out_of = totals.get(task.key, (0.0, 0.0))
+            totals[task.key] = (got + task.points, out_of + task.max_points)
+        return totals
+
+
+def restore_cells(learner: NotebookNode, release: NotebookNode) -> list[str]:
+    """Overwrite locked and test cells with the released version; re-insert deleted ones.
+
+    Returns a note for each cell put back, so the learner knows their copy was missing it.
+    """
+    pristine = visible_test_view(release)
+    seen: set[str] = set()
+    for cell in learner.cells:
+        gid = grade_id(cell)
+        if gid in pristine and gid not in seen:
+            original = pristine[gid]
+            cell.source = original.source
+            cell.cell_type = original.cell_type
+            cell.metadata["nbgrader"] = copy.deepcopy(original.metadata["nbgrader"])
+            if cell.cell_type == "code":
+                cell.setdefault("outputs", [])
+                cell.setdefault("execution_count", None)
+            seen.add(gid)
+
+    notes = []
+    # Re-insert missing cells after the nearest earlier released cell the learner still has.
+    release_order = [grade_id(c) for c in release.cells]
+    for index, gid in enumerate(release_order):
+        if gid is None or gid not in pristine or gid in seen:
+            continue
+        position = 0
+        for earlier in reversed(release_order[:index]):
+            found = next((i for i, c in enumerate(learner.cells) if earlier and grade_id(c) == earlier), None)
+            if found is not None:
+                position = found + 1
+                break
+        learner.cells.insert(position, copy.deepcopy(pristine[gid]))
+        seen.add(gid)
+        kind = "test" if is_autograded_test(pristine[gid]) else "locked"
+        notes.append(f"{kind} cell {gid!r} was missing from your notebook; it was put back from the released lab")
+    return notes
+
+
+def _error_message(cell: NotebookNode) -> str:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            text = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
+            return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "..."
+    return ""
+
+
+@contextmanager
+def _kernel(nb: NotebookNode, manager: AsyncKernelManager, timeout: int) -> Iterator[NotebookClient]:
+    client = NotebookClient(
+        nb, km=manager, timeout=timeout, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel="immediate"
+    )
+    # The client did not start this kernel (see labkit.kernel), so it is told to shut it down.
+    with client.setup_kernel(cleanup_kc=True):
+        yield client
+
+
+def execute(nb: NotebookNode, cwd: Path, timeout: int, kernel: AsyncKernelManager | None = None) -> dict[int, str]:
+    """Run every code cell; return ``{cell index: reason}`` for cells that never finished.
+
+    A timed-out or crashed cell gets a fresh kernel; the non-test code cells that already
+    ran are replayed into it so later cells see the same state, and execution goes on.
+    ``kernel``, if given, is one already started in ``cwd`` (see :mod:`labkit.kernel`)
+    and serves the first run.
+    """
+    stuck: dict[int, str] = {}
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    done: list[int] = []
+    while True:
+        remaining = [i for i in code_cells if i not in done and i not in stuck]
+        if not remaining:
+            return stuck
+        manager, kernel = kernel or start_kernel(cwd), None
+        with _kernel(nb, manager, timeout) as client:
+            replay = [i for i in done if not is_autograded_test(nb.cells[i])]
+            current = -1
+            try:
+                for index in replay:
+                    current = index
+                    client.execute_cell(nb.cells[index], index)
+                for index in remaining:
+                    current = index
+                    client.execute_cell(nb.cells[index], index)
+                    done.append(index)
+            except CellTimeoutError:
+                stuck[current] = (
+                    f"timed out after {timeout} s: something in this cell (or a handler it calls) never finishes"
+                )
+            except DeadKernelError:
+                stuck[current] = "the kernel died while running this cell (did the code exit or run out of memory?)"
+
+
+def score_cells(nb: NotebookNode, stuck: dict[int, str]) -> list[TaskResult]:
+    results = []
+    for index, cell in enumerate(nb.cells):
+        if not is_autograded_test(cell):
+            continue
+        gid = grade_id(cell) or f"cell-{index}"
+        max_points = float(cell.metadata["nbgrader"].get("points", 0))
+        key = rubric_key(gid) or "?"
+        if index in stuck:
+            results.append(TaskResult(gid, key, 0.0, max_points, stuck[index]))
+            continue
+        relabel_stderr(cell)
+        try:
+            points, _ = determine_grade(cell)
+        except ValueError as exc:  # a final value nbgrader cannot read as partial credit
+            results.append(TaskResult(gid, key, 0.0, max_points, f"nbgrader could not score this cell: {exc}"))
+            continue
+        results.append(TaskResult(gid, key, float(points or 0.0), max_points, _error_message(cell)))
+    return results
+
+
+def check_notebook(
+    lab: str, release: Path, notebook: Path, timeout: int = 30, kernel: AsyncKernelManager | None = None
+) -> CheckReport:
+    """Check ``notebook`` against the visible tests of ``lab``, released at ``release``.
+
+    Never modifies the file on disk. ``kernel``: one already started in the notebook's
+    folder, to save its boot time (see :mod:`labkit.kernel`); the caller stops it. Without
+    it, one is started here.
+    """
+    learner = read_notebook(notebook)
+    report = CheckReport(lab=lab, notebook=notebook)
+    report.notes = restore_cells(learner, read_notebook(release))
+    clear_outputs(learner)
+    stuck = execute(learner, notebook.resolve().parent, timeout, kernel)
+    for index, reason in stuck.items():
+        gid = grade_id(learner.cells[index])
+        if gid is None or not is_autograded_test(learner.cells[index]):
+            report.notes.append(f"cell {index + 1} ({gid or 'your code'}) {reason}")
+    report.tasks = score_cells(learner, stuck)
+    unknown_locked = [grade_id(c) for c in learner.cells if is_locked(c) and grade_id(c) is None]
+    if unknown_locked:
+        report.notes.append("some locked cells have no grade id; restore the notebook from the release")
+    return report
+
+
+def print_report(report: CheckReport) -> None:
+    print(f"{report.lab}: checking {report.notebook} (visible tests only; grading adds hidden ones)")
+    for note in report.notes:
+        print(f"  note: {note}")
+    for task in report.tasks:
+        verdict = "PASS" if task.passed else "FAIL"
+        line = f"  {verdict}  {task.points:g}/{task.max_points:g}  {task.key:<13} {task.grade_id}"
+        if task.message and not task.passed:
+            line += f"\n        {task.message}"
+        print(line)
+    print("  by checklist item:")
+    for key, (got, out_of) in report.by_key().items():
+        print(f"    {key:<13} {got:g}/{out_of:g}  {RUBRIC.get(key, 'unknown rubric key')}")
+    passed = sum(t.passed for t in report.tasks)
+    print(f"Total: {report.score:g}/{report.max_score:g} points; {passed} of {len(report.tasks)} tasks pass.")
