@@ -13,6 +13,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -28,6 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MISTAKES = mistakes(REPO / "autograder" / "mistakes")
 SAMPLE_LAB = "lab00_warmup"  # the cheapest lab to grade: the cluster and PostgreSQL tests use its sample class
+# The lab whose mistakes plain nbgrader grades too, so that course grade can be compared with it
+# cell by cell on answers that fail (tests/test_course_grade.py); every lab's catalogue is
+# graded by course grade alone (tests/test_catalogue.py).
+EQUIVALENCE_LAB = "lab01_api_design"
 
 # An instructor's shared gradebook (README: PostgreSQL) must never receive test data: every
 # course the tests make keeps its own SQLite gradebook unless a test sets this itself.
@@ -41,6 +46,17 @@ def labs_under_test() -> list[Lab]:
     """
     wanted = [name for name in os.environ.get("COURSE_LABS", "").split(",") if name]
     return [lab for lab in list_labs(REPO) if not wanted or any(lab.name.startswith(w) for w in wanted)]
+
+
+PROOF_REPEAT = 2  # the worked solution is graded this often in the proof: a check that passes by chance fails
+
+
+@dataclass
+class Proof:
+    """The course the ``proven`` fixture graded, and each student's verdict."""
+
+    root: Path
+    verdicts: dict[tuple[str, str], Any]  # (lab, student) -> autograder.prove.Verdict
 
 
 @dataclass
@@ -110,7 +126,7 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
     submit(root, lab.name, "solution", solution)
     submit(root, lab.name, "release", read_notebook(lab.release))
     submit(root, lab.name, "stderr", with_stderr_noise(solution))
-    for mistake in (m for m in MISTAKES if m.lab == lab.name):
+    for mistake in (m for m in MISTAKES if m.lab == lab.name == EQUIVALENCE_LAB):
         submit(root, lab.name, mistake.student, mistake.apply(solution))
 
     graded = GradedLab(lab.name, root)
@@ -132,8 +148,22 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
 
 
 @pytest.fixture(scope="session")
+def proven(tmp_path_factory: pytest.TempPathFactory) -> Proof:
+    """Every lab's solution, release, catalogues graded once by ``course grade`` in one course."""
+    from autograder.prove import prove
+
+    root = tmp_path_factory.mktemp("proven") / "course"
+    verdicts = prove(labs_under_test(), root, workers=os.cpu_count() or 2, repeat=PROOF_REPEAT)
+    return Proof(root, {(v.entry.lab, v.entry.student): v for v in verdicts})
+
+
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradedLab]:
-    """Every lab graded once by real nbgrader, labs in parallel (one per core)."""
+    """Every lab's solution, release and noisy solution graded by plain ``nbgrader autograde``.
+
+    Labs in parallel (one per core). The catalogues are graded by course grade instead
+    (the ``proven`` fixture), many students in one course, in parallel.
+    """
     labs = labs_under_test()
     workdir = tmp_path_factory.mktemp("graded")
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:

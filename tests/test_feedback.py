@@ -18,7 +18,7 @@ from autograder.config import load_config as course_config
 from autograder.plugins.conceal_hidden_tests import LEAK_NOTE, ConcealHiddenTests, hidden_lines
 from labkit.notebooks import is_autograded_test, read_notebook
 from tests.conftest import MISTAKES as MUTANTS
-from tests.conftest import labs_under_test, nbgrader
+from tests.conftest import labs_under_test
 
 LABS = labs_under_test()
 
@@ -29,13 +29,22 @@ def visible_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
+FEEDBACK_MISTAKES = [m for m in MUTANTS if m.lab in {lab.name for lab in LABS}][:3]
+
+
 @pytest.fixture(scope="module")
-def feedback(graded) -> dict[str, Path]:
-    """Plain `nbgrader generate_feedback`, run with the course configuration, for every lab."""
+def feedback(proven) -> dict[str, Path]:
+    """nbgrader's GenerateFeedback with the course configuration, for a few students of every lab."""
+    from autograder.config import Course
+    from autograder.feedback import generate_feedback
+
+    course = Course.at(proven.root)
     for lab in LABS:
-        result = nbgrader(graded[lab.name].root, "generate_feedback", lab.name)
-        assert result.returncode == 0, result.stderr[-3000:]
-    return {lab.name: graded[lab.name].root / "autograder" / "feedback" for lab in LABS}
+        copied = course.lab(lab.name)
+        students = ["solution-1", "release", "stderr"] + [m.student for m in FEEDBACK_MISTAKES if m.lab == lab.name]
+        for student in students:
+            assert generate_feedback(course, copied, student), f"no feedback page for {student}"
+    return {lab.name: proven.root / "autograder" / "feedback" for lab in LABS}
 
 
 @pytest.mark.parametrize("lab", LABS, ids=lambda lab: lab.name)
@@ -51,9 +60,7 @@ def test_feedback_never_shows_hidden_tests(feedback, lab):
         assert "Your score by checklist item" in text
 
 
-@pytest.mark.parametrize(
-    "mutant", [m for m in MUTANTS if m.lab in {lab.name for lab in LABS}][:3], ids=lambda m: f"{m.lab}:{m.key}:{m.cell}"
-)
+@pytest.mark.parametrize("mutant", FEEDBACK_MISTAKES, ids=lambda m: f"{m.lab}:{m.key}:{m.cell}")
 def test_feedback_names_the_failed_item_and_its_message(feedback, mutant):
     text = visible_text(feedback[mutant.lab] / mutant.student / mutant.lab / f"{mutant.lab}.html")
     summary = text.split("Checks that did not pass", 1)
@@ -61,10 +68,10 @@ def test_feedback_names_the_failed_item_and_its_message(feedback, mutant):
     assert f"[{mutant.key}]" in summary[1] or "Error" in summary[1]
 
 
-def test_plain_nbgrader_feedback_would_leak(graded, tmp_path):
+def test_plain_nbgrader_feedback_would_leak(proven, tmp_path):
     """The protection matters: nbgrader's default feedback shows the hidden tests."""
     lab = LABS[-1].name
-    config = course_config(graded[lab].root)
+    config = course_config(proven.root)
     config.merge(
         Config(
             {
@@ -75,17 +82,15 @@ def test_plain_nbgrader_feedback_would_leak(graded, tmp_path):
         )
     )
     coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id, coursedir.student_id = lab, "solution"
+    coursedir.assignment_id, coursedir.student_id = lab, "solution-1"
     GenerateFeedback(coursedir=coursedir, config=config).start()
-    text = visible_text(tmp_path / "plain" / "solution" / lab / f"{lab}.html")
+    text = visible_text(tmp_path / "plain" / "solution-1" / lab / f"{lab}.html")
     assert any(line in text for line in hidden_lines(read_notebook(LABS[-1].source)))
 
 
-def test_outputs_that_echo_hidden_tests_are_removed(graded):
+def test_outputs_that_echo_hidden_tests_are_removed(proven):
     lab = LABS[-1]
-    nb = nbformat.read(
-        graded[lab.name].root / "autograder" / "autograded" / "release" / lab.name / f"{lab.name}.ipynb", 4
-    )
+    nb = nbformat.read(proven.root / "autograder" / "autograded" / "release" / lab.name / f"{lab.name}.ipynb", 4)
     secret = sorted(hidden_lines(read_notebook(lab.source)))
     answer = next(c for c in nb.cells if c.cell_type == "code" and not is_autograded_test(c))
     answer.outputs = [nbformat.v4.new_output("stream", name="stdout", text="stolen:\n" + secret[0] + "\n")]

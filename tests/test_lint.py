@@ -91,3 +91,88 @@ def test_bare_number_at_end_of_test_cell_is_caught(source):
         first_test_cell(nb).source += "\n1"
 
     assert any("bare number" in p for p in problems_after(source, end_with_number))
+
+
+# ---------------------------------------------------------------- the requirement inventory
+
+
+@pytest.fixture
+def inventoried(tmp_path):
+    """lab00 in a course copy, with a complete inventory: each test cell pins one requirement,
+    and the catalogue has a mistake for each. Each test below breaks one rule of it."""
+    from autograder.layout import Lab
+    from autograder.sample_class import course_copy
+    from labkit.notebooks import write_notebook
+
+    (lab,) = course_copy([Lab(REPO, "lab00_warmup")], tmp_path / "course")
+    nb = read_notebook(lab.source)
+    tests = [c for c in nb.cells if is_autograded_test(c)]
+    for cell in tests:
+        cell.source = cell.source.replace(
+            "### BEGIN HIDDEN TESTS", f"### BEGIN HIDDEN TESTS\n# REQ {grade_id(cell)}: what the task asks", 1
+        )
+    write_notebook(nb, lab.source)
+    lines = ["from autograder.catalogue import Mistake", "MISTAKES = ["]
+    for cell in tests:
+        gid = grade_id(cell)
+        lines.append(
+            f"    Mistake('lab00_warmup', 'status-codes', 'answer-x', 'a', 'b', 'why {gid}', requirement='{gid}'),"
+        )
+    (lab.root / lab.layout.mistakes).mkdir(parents=True)
+    (lab.root / lab.layout.mistakes / "lab00_warmup.py").write_text("\n".join([*lines, "]"]) + "\n")
+    return lab
+
+
+def edit_source(lab, change):
+    from labkit.notebooks import write_notebook
+
+    nb = read_notebook(lab.source)
+    change(nb)
+    write_notebook(nb, lab.source)
+
+
+def test_a_complete_inventory_is_clean(inventoried):
+    assert lint_lab(inventoried) == []
+
+
+def test_a_requirement_without_a_mistake_is_caught(inventoried):
+    def add_inside(nb):
+        test = first_test_cell(nb)
+        test.source = test.source.replace(
+            "### END HIDDEN TESTS", "# REQ untested-rule: nobody broke it\n### END HIDDEN TESTS"
+        )
+
+    edit_source(inventoried, add_inside)
+    assert any("'untested-rule'" in p and "has no mistake" in p for p in lint_lab(inventoried))
+
+
+def test_a_test_cell_without_requirements_is_caught(inventoried):
+    def drop(nb):
+        test = first_test_cell(nb)
+        test.source = "\n".join(line for line in test.source.splitlines() if "# REQ" not in line)
+
+    edit_source(inventoried, drop)
+    assert any("lists no requirement" in p for p in lint_lab(inventoried))
+
+
+def test_a_requirement_outside_the_hidden_block_is_caught(inventoried):
+    def visible(nb):
+        test = first_test_cell(nb)
+        test.source = "# REQ in-the-open: learners would read this\n" + test.source
+
+    edit_source(inventoried, visible)
+    assert any("outside a test cell's hidden block" in p for p in lint_lab(inventoried))
+
+
+def test_a_mistake_naming_no_requirement_is_caught(inventoried):
+    path = inventoried.root / inventoried.layout.mistakes / "lab00_warmup.py"
+    path.write_text(
+        path.read_text().replace("]\n", "    Mistake('lab00_warmup', 'status-codes', 'c', 'a', 'b', 'stray'),\n]\n")
+    )
+    assert any("'stray' names no requirement" in p for p in lint_lab(inventoried))
+
+
+def test_a_mistake_filed_under_another_item_is_caught(inventoried):
+    path = inventoried.root / inventoried.layout.mistakes / "lab00_warmup.py"
+    path.write_text(path.read_text().replace("'status-codes', 'answer-x'", "'models', 'answer-x'", 1))
+    assert any("is filed under 'models'" in p for p in lint_lab(inventoried))

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from autograder.catalogue import mistakes
 from autograder.errors import CourseError
+from autograder.inventory import malformed_lines, requirements
 from autograder.layout import Lab
 from labkit.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook, strip_hidden_tests
 from labkit.rubric import MANUAL_PREFIX, RUBRIC, rubric_key
@@ -127,13 +129,61 @@ def lint_header(nb: NotebookNode, where: str) -> list[str]:
     return problems
 
 
+def lint_inventory(nb: NotebookNode, lab: Lab, where: str) -> list[str]:
+    """Every test cell pins listed requirements; every requirement has a mistake that breaks it.
+
+    See :mod:`autograder.inventory` for the ``# REQ`` lines and :mod:`autograder.catalogue`
+    for the mistakes. A requirement with no mistake has a test nobody has seen fail.
+    """
+    problems = [
+        f"{where}: {line} -- write it as '# REQ <id>: <what the task requires>'" for line in malformed_lines(nb)
+    ]
+    inventory = requirements(nb)
+    ids = Counter(r.id for r in inventory)
+    problems += [
+        f"{where}: requirement {rid!r} is listed {n} times -- ids are unique" for rid, n in ids.items() if n > 1
+    ]
+
+    pinned = {r.test for r in inventory}
+    for cell in nb.cells:
+        if is_autograded_test(cell) and grade_id(cell) not in pinned:
+            problems.append(
+                f"{where}: test cell {grade_id(cell)} lists no requirement -- add a '# REQ <id>: ...' line to its "
+                "hidden block for each requirement of the task it checks"
+            )
+    catalogue = mistakes(lab.root / lab.layout.mistakes, lab.name)
+    by_requirement = {r.id: r for r in inventory}
+    for requirement in inventory:
+        if not any(m.requirement == requirement.id for m in catalogue):
+            problems.append(
+                f"{where}: requirement {requirement.id!r} ({requirement.text}) has no mistake -- add one to "
+                f"{lab.layout.mistakes}/{lab.name}.py with requirement={requirement.id!r}"
+            )
+    for mistake in catalogue:
+        requirement = by_requirement.get(mistake.requirement)
+        if requirement is None:
+            problems.append(
+                f"{lab.layout.mistakes}/{lab.name}.py: mistake {mistake.why!r} names no requirement of the inventory "
+                f"({mistake.requirement!r}) -- set requirement= to the id of the '# REQ' line it breaks"
+            )
+        elif rubric_key(requirement.test) != mistake.key:
+            problems.append(
+                f"{lab.layout.mistakes}/{lab.name}.py: mistake {mistake.why!r} is filed under {mistake.key!r} but its "
+                f"requirement is pinned by {requirement.test} ({rubric_key(requirement.test)!r})"
+            )
+    return problems
+
+
 def lint_lab(lab: Lab) -> list[str]:
     where = str(lab.source.relative_to(lab.root)) if lab.source.is_relative_to(lab.root) else str(lab.source)
     try:
         nb = read_notebook(lab.source)
     except CourseError as exc:
         return [str(exc)]
-    return lint_cells(nb, where) + lint_header(nb, where)
+    problems = lint_cells(nb, where) + lint_header(nb, where)
+    if requirements(nb) or malformed_lines(nb):  # labs adopt the inventory one by one (issues 16, 17)
+        problems += lint_inventory(nb, lab, where)
+    return problems
 
 
 def lint_generated(path: Path, root: Path) -> list[str]:

@@ -11,6 +11,7 @@ COMMANDS: dict[str, str] = {
     "check": "run a notebook as the grader would, with the visible tests",
     "build": "regenerate labs/ and solutions/ from autograder/source/",
     "lint": "check every lab source against the course's rules",
+    "prove": "grade a lab's solution, mistakes and alternatives for real; judge each result",
     "labs": "list the labs",
     "grade": "grade every submission of a lab in parallel, resumably",
     "feedback": "per-student HTML feedback by rubric item, hidden tests concealed",
