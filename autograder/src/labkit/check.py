@@ -3,22 +3,19 @@
 Like ``nbgrader autograde`` it restores locked and test cells (and puts back deleted ones),
 here from the released lab, which holds exactly the cells a learner received; it runs
 everything in a fresh kernel and scores test cells with nbgrader's own rule, stderr excepted
-(see :mod:`labkit.scoring`). Unlike nbgrader it
-survives a cell that never ends: the cell is timed out, the kernel is restarted, the
-cells before it are replayed, and the remaining cells still run.
+(see :mod:`labkit.scoring`). It
+survives a cell that never ends or kills the kernel exactly as grading does (one recovery
+layer for both, :mod:`labkit.recovery`): the rest of the notebook still runs.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
 from labkit.kernel import KERNEL_NAME, start_kernel
@@ -30,10 +27,13 @@ from labkit.notebooks import (
     read_notebook,
     visible_test_view,
 )
+from labkit.recovery import RecoveringExecution, incidents
 from labkit.rubric import RUBRIC, rubric_key
 from labkit.scoring import determine_grade, relabel_stderr
 
 _MESSAGE_LIMIT = 400
+# What a cell that times out shows, as nbgrader's Execute has it (before recovery says more).
+TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "", "traceback": ["CellTimeoutError: no reply before timeout"]}
 
 
 @dataclass
@@ -124,52 +124,40 @@ def _error_message(cell: NotebookNode) -> str:
     return ""
 
 
-@contextmanager
-def _kernel(nb: NotebookNode, manager: AsyncKernelManager, timeout: int) -> Iterator[NotebookClient]:
-    client = NotebookClient(
-        nb, km=manager, timeout=timeout, kernel_name=KERNEL_NAME, allow_errors=True, shutdown_kernel="immediate"
-    )
-    # The client did not start this kernel (see labkit.kernel), so it is told to shut it down.
-    with client.setup_kernel(cleanup_kc=True):
-        yield client
+class CheckClient(RecoveringExecution, NotebookClient):
+    """nbclient with the course's recovery from hanging and crashing cells (:mod:`labkit.recovery`).
 
-
-def execute(nb: NotebookNode, cwd: Path, timeout: int, kernel: AsyncKernelManager | None = None) -> dict[int, str]:
-    """Run every code cell; return ``{cell index: reason}`` for cells that never finished.
-
-    A timed-out or crashed cell gets a fresh kernel; the non-test code cells that already
-    ran are replayed into it so later cells see the same state, and execution goes on.
-    ``kernel``, if given, is one already started in ``cwd`` (see :mod:`labkit.kernel`)
-    and serves the first run.
+    Its timeout settings are those of grading (nbgrader's Execute), so a cell that times out
+    here times out there too.
     """
-    stuck: dict[int, str] = {}
-    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    done: list[int] = []
-    while True:
-        remaining = [i for i in code_cells if i not in done and i not in stuck]
-        if not remaining:
-            return stuck
-        manager, kernel = kernel or start_kernel(cwd), None
-        with _kernel(nb, manager, timeout) as client:
-            replay = [i for i in done if not is_autograded_test(nb.cells[i])]
-            current = -1
-            try:
-                for index in replay:
-                    current = index
-                    client.execute_cell(nb.cells[index], index)
-                for index in remaining:
-                    current = index
-                    client.execute_cell(nb.cells[index], index)
-                    done.append(index)
-            except CellTimeoutError:
-                stuck[current] = (
-                    f"timed out after {timeout} s: something in this cell (or a handler it calls) never finishes"
-                )
-            except DeadKernelError:
-                stuck[current] = "the kernel died while running this cell (did the code exit or run out of memory?)"
+
+    def __init__(self, nb: NotebookNode, km: AsyncKernelManager, timeout: int) -> None:
+        super().__init__(
+            nb,
+            km=km,
+            timeout=timeout,
+            kernel_name=KERNEL_NAME,
+            shutdown_kernel="immediate",
+            error_on_timeout=TIMEOUT_ERROR,
+        )
+        self.configure_recovery()
 
 
-def score_cells(nb: NotebookNode, stuck: dict[int, str]) -> list[TaskResult]:
+def execute(nb: NotebookNode, cwd: Path, timeout: int, kernel: AsyncKernelManager | None = None) -> None:
+    """Run every code cell, recovering from cells that hang or kill the kernel.
+
+    ``kernel``, if given, is one already started in ``cwd`` (see :mod:`labkit.kernel`). What
+    went wrong is recorded in the notebook's metadata (:func:`labkit.recovery.incidents`).
+    """
+    client = CheckClient(nb, kernel or start_kernel(cwd), timeout)
+    # The client did not start this kernel, so it is told to shut it down when done.
+    with client.setup_kernel(cleanup_kc=True):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, index)
+
+
+def score_cells(nb: NotebookNode) -> list[TaskResult]:
     results = []
     for index, cell in enumerate(nb.cells):
         if not is_autograded_test(cell):
@@ -177,9 +165,6 @@ def score_cells(nb: NotebookNode, stuck: dict[int, str]) -> list[TaskResult]:
         gid = grade_id(cell) or f"cell-{index}"
         max_points = float(cell.metadata["nbgrader"].get("points", 0))
         key = rubric_key(gid) or "?"
-        if index in stuck:
-            results.append(TaskResult(gid, key, 0.0, max_points, stuck[index]))
-            continue
         relabel_stderr(cell)
         try:
             points, _ = determine_grade(cell)
@@ -203,12 +188,11 @@ def check_notebook(
     report = CheckReport(lab=lab, notebook=notebook)
     report.notes = restore_cells(learner, read_notebook(release))
     clear_outputs(learner)
-    stuck = execute(learner, notebook.resolve().parent, timeout, kernel)
-    for index, reason in stuck.items():
-        gid = grade_id(learner.cells[index])
-        if gid is None or not is_autograded_test(learner.cells[index]):
-            report.notes.append(f"cell {index + 1} ({gid or 'your code'}) {reason}")
-    report.tasks = score_cells(learner, stuck)
+    execute(learner, notebook.resolve().parent, timeout, kernel)
+    for incident in incidents(learner):
+        if not is_autograded_test(learner.cells[incident.cell]):
+            report.notes.append(f"cell {incident.cell + 1} ({incident.grade_id or 'your code'}): {incident.reason}")
+    report.tasks = score_cells(learner)
     unknown_locked = [grade_id(c) for c in learner.cells if is_locked(c) and grade_id(c) is None]
     if unknown_locked:
         report.notes.append("some locked cells have no grade id; restore the notebook from the release")

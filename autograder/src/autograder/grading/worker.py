@@ -124,10 +124,10 @@ def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> dict[str, A
 
 def _grading_record(path: Path) -> tuple[str, list[str]]:
     """The flag (outside checks disagreed) and incident notes written into an autograded notebook."""
-    from autograder.plugins.guarded_execute import incidents
     from autograder.plugins.verify_over_http import flag_reason
     from labkit.notebooks import read_notebook
+    from labkit.recovery import incidents
 
     nb = read_notebook(path)
-    notes = [f"{i.get('grade_id') or 'cell ' + str(i['cell'] + 1)}: {i['reason']}" for i in incidents(nb)]
+    notes = [f"{i.grade_id or 'cell ' + str(i.cell + 1)}: {i.reason}" for i in incidents(nb)]
     return flag_reason(nb), notes
