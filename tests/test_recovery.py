@@ -141,4 +141,3 @@ def test_an_endless_loop_after_a_correct_last_answer_keeps_full_marks(tmp_path: 
     )
     assert "Total: 6/6" in result.stdout, result.stdout + result.stderr
     assert "interrupted" in result.stdout
-
