@@ -26,7 +26,7 @@ from nbgrader.preprocessors import (
 from autograder.plugins import (
     CheckSubmissionStructure,
     ConcealHiddenTests,
-    FlagDisagreements,
+    FlagForReview,
     GuardedExecute,
     RubricSummary,
     StderrIsNotFailure,
@@ -82,7 +82,7 @@ c.Autograde.autograde_preprocessors = [
     LimitOutput,
     VerifyOverHttp,
     SaveAutoGrades,
-    FlagDisagreements,
+    FlagForReview,
     AssignLatePenalties,
     CheckCellMetadata,
 ]

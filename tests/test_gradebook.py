@@ -110,7 +110,7 @@ def test_the_journal_skips_only_what_went_into_the_same_gradebook(tmp_path):
     root, moved = tmp_path / "course", tmp_path / "moved"
     sqlite, postgres = f"sqlite:///{root / 'autograder' / 'gradebook.db'}", "postgresql://grader:pw@db:5432/course"
     journal = Journal(Lab(root, SAMPLE_LAB))
-    journal.record(Outcome("amara", "d1", "graded", gradebook=identity(root, sqlite)))
+    journal.record([Outcome("amara", "d1", "graded", gradebook=identity(root, sqlite))])
     journal.entries["ben"] = {"student": "ben", "digest": "d2", "status": "graded"}  # journaled before PostgreSQL
     amara, ben = Submission("amara", root, "d1"), Submission("ben", root, "d2")
 

@@ -57,6 +57,16 @@ def is_autograded_test(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def is_given(cell: NotebookNode) -> bool:
+    """Code the lab gives, locked and run as it is (the setup cell, given helpers): not an answer, not a test."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("locked")) and not meta.get("solution") and not meta.get("grade")
+
+
+def is_answer(cell: NotebookNode) -> bool:
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
 def is_locked(cell: NotebookNode) -> bool:
     meta = nbgrader_meta(cell)
     return bool(meta.get("locked")) and not meta.get("solution")

@@ -37,7 +37,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 
-from labkit.notebooks import grade_id, is_autograded_test
+from labkit.notebooks import grade_id, is_answer, is_autograded_test, is_given
 
 INCIDENTS = "incidents"
 """Where incidents go: ``notebook.metadata["autograder"]["incidents"]``."""
@@ -46,6 +46,8 @@ INTERRUPTED = "interrupted"  # timed out; the interrupt stopped it and the kerne
 RESTARTED = "restarted"  # timed out past the interrupt, or killed the kernel: a fresh kernel replayed
 REPLAY_SKIPPED = "replay-skipped"  # an earlier cell that failed or hung again while being replayed
 OUTPUT_CAPPED = "output-capped"  # printed more than the cap; the rest was dropped
+ENVIRONMENT = "environment"  # the lab's given code failed before any answer ran: not the learner's doing
+GIVEN_FAILED = "given-failed"  # given code failed after answers ran: an answer may have broken what it needs
 
 # After an interrupt that stopped the cell, the kernel should be idle (an idle ipykernel uses
 # a few milliseconds of CPU a second). If it still burns this share of a core over the window,
@@ -137,24 +139,41 @@ class RecoveringExecution:
             self._record(cell_index, RESTARTED, reason)
             await self._fresh_kernel(cell_index)
             return cell
-        if self._timed_out:
-            if await self._runaway():
-                reason = (
-                    f"no answer within {timeout} s; interrupting stopped the cell but a thread it started kept "
-                    "running, so a fresh kernel ran the earlier cells again"
-                )
-                self._replace_timeout_output(cell, reason)
-                self._record(cell_index, RESTARTED, reason)
-                await self._fresh_kernel(cell_index)
-            else:
-                reason = (
-                    f"no answer within {timeout} s (something in this cell never finishes, e.g. a server started "
-                    "with uvicorn.run or an endless loop); it was interrupted, and what it defined before that "
-                    "was kept"
-                )
-                self._replace_timeout_output(cell, reason)
-                self._record(cell_index, INTERRUPTED, reason)
+        if not self._timed_out:
+            self._check_given(cell, cell_index)
+        elif await self._runaway():
+            reason = (
+                f"no answer within {timeout} s; interrupting stopped the cell but a thread it started kept "
+                "running, so a fresh kernel ran the earlier cells again"
+            )
+            self._replace_timeout_output(cell, reason)
+            self._record(cell_index, RESTARTED, reason)
+            await self._fresh_kernel(cell_index)
+        else:
+            reason = (
+                f"no answer within {timeout} s (something in this cell never finishes, e.g. a server started "
+                "with uvicorn.run or an endless loop); it was interrupted, and what it defined before that "
+                "was kept"
+            )
+            self._replace_timeout_output(cell, reason)
+            self._record(cell_index, INTERRUPTED, reason)
         return cell
+
+    def _check_given(self, cell: NotebookNode, cell_index: int) -> None:
+        """Record an error in the lab's own given code, which is never the learner's to fix."""
+        if not is_given(cell):
+            return
+        error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+        if error is None:
+            return
+        what = f"{error.get('ename', 'Error')}: {error.get('evalue', '')}".strip()[:300]
+        nb: NotebookNode = self.nb  # type: ignore[attr-defined]
+        if not any(is_answer(earlier) for earlier in nb.cells[:cell_index]):
+            reason = f"the lab's given code failed before any answer ran ({what}): the environment cannot run the lab"
+            self._record(cell_index, ENVIRONMENT, reason)
+        else:
+            reason = f"the lab's given code failed ({what}); an earlier answer may have changed something it needs"
+            self._record(cell_index, GIVEN_FAILED, reason)
 
     # nbclient binds the synchronous wrapper to its own coroutine at class creation: rebind.
     execute_cell = run_sync(async_execute_cell)

@@ -11,82 +11,38 @@ How it stays identical to plain ``nbgrader autograde`` while being faster and sa
 * Graders are long-lived processes (nbgrader is imported once per process, not once per
   submission). A submission that runs past its time limit has its grader and kernel killed.
 * Only this coordinating process writes the real gradebook (SQLite or PostgreSQL) and
-  ``autograded/``, once per finished job, using nbgrader's ``SaveAutoGrades`` on the
-  autograded notebook, so scores are computed by the same code as in plain nbgrader.
-* A journal (:mod:`autograder.grading.journal`) makes a killed run resumable.
+  ``autograded/``, through :class:`~autograder.grading.recorder.Recorder`, with nbgrader's
+  own per-cell rules, in batches: so scores are those of plain nbgrader.
+* The kind of each result decides what happens next (:mod:`autograder.grading.results`); a
+  journal (:mod:`autograder.grading.journal`) makes a killed run resumable.
 * A submission that cannot be graded is flagged in the gradebook, gets zero, and its reason
   is journaled: it is never silently an honest 0, and never keeps stale scores.
+* When the lab's own given code cannot run in this environment for the first submissions
+  graded, the run stops with one message instead of flagging the whole class.
+* Each run writes a log, ``autograder/logs/<lab>-<time>.log``: one line per submission,
+  and the graders' own output beside it (``.graders.log``).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from autograder.config import Course
 from autograder.errors import CourseError
-from autograder.gradebook import identity, open_gradebook, snapshot_definition
-from autograder.grading.bundle import CourseBundle, Job, fingerprint, pack, save_autograded
+from autograder.gradebook import identity, snapshot_definition
+from autograder.grading.bundle import CourseBundle, Job, fingerprint, pack
 from autograder.grading.journal import Journal, Submission, find_submissions
-from autograder.grading.results import Outcome
-from autograder.grading.runners import result_of
+from autograder.grading.recorder import Finished, Recorder
+from autograder.grading.results import Graded, Outcome
 from autograder.layout import CONFIG_FILE, Lab
 
-
-def _write_success(course: Course, lab: Lab, submission: Submission, result: dict[str, Any]) -> None:
-    """Copy the autograded notebook in and let nbgrader's own preprocessors record the grades."""
-    import nbformat
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-
-    db_url = course.db_url
-    target = lab.autograded(submission.student)
-    save_autograded(result["autograded"], target)
-
-    coursedir = CourseDirectory(config=course.config)
-    timestamp = coursedir.get_existing_timestamp(str(submission.folder))
-    with open_gradebook(db_url) as gradebook:
-        gradebook.update_or_create_student(submission.student)
-        gradebook.update_or_create_submission(lab.name, submission.student, timestamp=timestamp)
-    notebook = nbformat.read(target / f"{lab.name}.ipynb", as_version=4)
-    resources = {
-        "nbgrader": {"db_url": db_url, "assignment": lab.name, "notebook": lab.name, "student": submission.student}
-    }
-    for preprocessor in (SaveAutoGrades(), AssignLatePenalties(config=course.config)):
-        notebook, resources = preprocessor.preprocess(notebook, resources)
-    with open_gradebook(db_url) as gradebook:
-        notebook = gradebook.find_submission_notebook(lab.name, lab.name, submission.student)
-        notebook.flagged = bool(result.get("flag"))
-        gradebook.db.commit()
-
-
-def _write_failure(course: Course, lab: Lab, submission: Submission) -> None:
-    """Zero and flag a submission that could not be graded, so no stale score survives.
-
-    An autograded notebook or feedback page left from an earlier, successful grading is
-    removed too: it describes a submission that no longer exists.
-    """
-
-    for stale in (lab.autograded(submission.student), lab.feedback(submission.student)):
-        shutil.rmtree(stale, ignore_errors=True)
-
-    with open_gradebook(course.db_url) as gradebook:
-        gradebook.update_or_create_student(submission.student)
-        record = gradebook.update_or_create_submission(lab.name, submission.student)
-        for notebook in record.notebooks:
-            notebook.flagged = True
-            for grade in notebook.grades:
-                grade.auto_score = 0
-                grade.needs_manual_grade = True
-        gradebook.db.commit()
-
-
-def _totals(scores: dict[str, list[float]]) -> tuple[float, float]:
-    return sum(s or 0 for s, _ in scores.values()), sum(m for _, m in scores.values())
+ENVIRONMENT_PROBE = 3
+"""How many first results, all failing in the lab's given code, stop the run (see grade_lab)."""
 
 
 def grade_lab(
@@ -117,7 +73,6 @@ def grade_lab(
         except SandboxUnavailable as exc:
             raise CourseError(str(exc)) from None
     course = course or Course.at(lab.root)
-    db_url = course.db_url
     submissions = find_submissions(lab, student_glob)
     if not submissions:
         submitted = lab.layout.submitted
@@ -126,20 +81,25 @@ def grade_lab(
             f"expected {submitted}/<student>/{lab.name}/{lab.name}.ipynb"
         )
     journal = Journal(lab)
-    todo = [s for s in submissions if force or not journal.is_done(s, identity(lab.root, db_url))]
+    todo = [s for s in submissions if force or not journal.is_done(s, identity(lab.root, course.db_url))]
     outcomes = {s.student: Outcome(**journal.entries[s.student]) for s in submissions if s not in todo}
     if not todo:
         return [outcomes[s.student] for s in submissions]
 
-    bundle = _bundle(lab, db_url)
+    bundle = _bundle(lab, course.db_url)
+    log = RunLog(lab, len(todo), cluster or f"{workers or os.cpu_count() or 1} local workers")
     runner: Runner = (
-        DaskCluster(cluster, lab.name) if cluster else LocalPool(max(1, min(workers or os.cpu_count() or 1, len(todo))))
+        DaskCluster(cluster, lab.name)
+        if cluster
+        else LocalPool(max(1, min(workers or os.cpu_count() or 1, len(todo))), log=str(log.graders))
     )
+    recorder = Recorder(course, lab)
     aborted = True
     try:
         shared = runner.share(bundle)
         waiting = list(reversed(todo))
         in_flight: dict[Any, Submission] = {}
+        first: list[Finished] = []  # the first results, to tell a broken environment from broken submissions
         while waiting or in_flight:
             # A bounded window: thousands of submissions are never all in memory, here or on the cluster.
             while waiting and len(in_flight) < runner.capacity():
@@ -147,17 +107,44 @@ def grade_lab(
                 job = Job(submission.student, pack(submission.folder))
                 in_flight[runner.submit(shared, job, timeout)] = submission
             done, _ = runner.wait_first(set(in_flight))
-            for future in done:
-                submission = in_flight.pop(future)
-                outcome = _finish(course, lab, submission, result_of(future))
-                journal.record(outcome)
-                outcomes[submission.student] = outcome
+            batch = [Finished(in_flight.pop(future), runner.result(future)) for future in done]
+            recorded = recorder.record(batch)
+            journal.record(recorded)
+            for outcome in recorded:
+                outcomes[outcome.student] = outcome
+                log.outcome(outcome)
                 if progress:
                     progress(len(outcomes), len(submissions), outcome)
+            first += batch[: max(0, ENVIRONMENT_PROBE - len(first))]
+            _stop_if_the_environment_is_broken(first, min(ENVIRONMENT_PROBE, len(todo)), log)
         aborted = False
     finally:
         runner.close(abort=aborted)
+        recorder.close()
+        log.close(aborted)
     return [outcomes[s.student] for s in submissions]
+
+
+def _stop_if_the_environment_is_broken(first: list[Finished], probe: int, log: RunLog) -> None:
+    """Stop when every one of the first results failed in the lab's given code: a class-wide fault.
+
+    The lab's given code is the same in every submission (grading restores it), so when it
+    cannot run for the first few, it will not run for anyone: the environment is broken
+    (a missing package, a kernel that cannot import the course's helpers). Grading on would
+    flag the whole class; one message is what the instructor needs.
+    """
+    if len(first) < probe:
+        return
+    faults = [item.result.environment_fault for item in first if isinstance(item.result, Graded)]
+    if len(faults) == probe and all(faults):
+        message = (
+            f"Grading stopped: the lab's given code cannot run in this grading environment ({faults[0]}). "
+            f"The first {probe} submissions are flagged and will be graded again on the next run; nothing else "
+            f"was graded. Fix the environment (run `make .venv/.installed` or reinstall the course), then run "
+            f"`course grade` again. The run's log: {log.path}"
+        )
+        log.write(message)
+        raise CourseError(message)
 
 
 def _bundle(lab: Lab, db_url: str) -> CourseBundle:
@@ -175,36 +162,30 @@ def _bundle(lab: Lab, db_url: str) -> CourseBundle:
         )
 
 
-def _finish(course: Course, lab: Lab, submission: Submission, result: dict[str, Any]) -> Outcome:
-    """Record one job's result, quietly: nbgrader's gradebook code trips SQLAlchemy warnings
-    about its own session use on every submission, which say nothing about the submission
-    and would bury the progress bar (the grading processes silence them too)."""
-    import warnings
+class RunLog:
+    """``autograder/logs/<lab>-<time>.log``: what one run did, one line a submission."""
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=r"nbgrader\.")
-        return _record(course, lab, submission, result)
+    def __init__(self, lab: Lab, todo: int, where: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        folder = lab.root / lab.layout.logs
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{lab.name}-{stamp}.log"
+        self.graders = self.path.with_suffix(".graders.log")
+        self._file: TextIO = self.path.open("a", encoding="utf-8")
+        self.write(f"course grade {lab.name}: {todo} submission(s) to grade on {where}")
 
+    def write(self, line: str) -> None:
+        self._file.write(f"{time.strftime('%H:%M:%S')} {line}\n")
+        self._file.flush()
 
-def _record(course: Course, lab: Lab, submission: Submission, result: dict[str, Any]) -> Outcome:
-    done = {"student": submission.student, "digest": submission.digest, "gradebook": identity(lab.root, course.db_url)}
-    seconds = float(result.get("seconds", 0.0))
-    if result["status"] == "graded":
-        try:
-            _write_success(course, lab, submission, result)
-        except Exception as exc:  # a gradebook problem must surface as a flag, not a crash mid-cohort
-            result = {"status": "failed", "reason": f"could not record grades: {type(exc).__name__}: {exc}"}
-        else:
-            score, max_score = _totals(result["scores"])
-            return Outcome(
-                **done,
-                status="graded",
-                score=score,
-                max_score=max_score,
-                seconds=seconds,
-                scores=result["scores"],
-                flag=result.get("flag", ""),
-                notes=result.get("notes", []),
-            )
-    _write_failure(course, lab, submission)
-    return Outcome(**done, status="failed", reason=result["reason"], seconds=seconds)
+    def outcome(self, outcome: Outcome) -> None:
+        what = f"{outcome.score:g}/{outcome.max_score:g}" if outcome.status == "graded" else f"FAILED: {outcome.reason}"
+        extra = f" | flag: {outcome.flag}" if outcome.flag else ""
+        extra += " | graded again next run" if outcome.retry else ""
+        self.write(f"{outcome.student}: {what} ({outcome.seconds:.1f} s){extra}")
+        for note in outcome.notes:
+            self.write(f"{outcome.student}: note: {note}")
+
+    def close(self, aborted: bool) -> None:
+        self.write("run interrupted" if aborted else "run finished")
+        self._file.close()

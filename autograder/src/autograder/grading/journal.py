@@ -48,7 +48,7 @@ def find_submissions(lab: Lab, student_glob: str = "*") -> list[Submission]:
 
 
 class Journal:
-    """The per-lab record of finished submissions, rewritten atomically after each one."""
+    """The per-lab record of finished submissions, rewritten atomically after each batch."""
 
     def __init__(self, lab: Lab) -> None:
         self.path = lab.journal
@@ -59,20 +59,23 @@ class Journal:
             except json.JSONDecodeError:
                 self.entries = {}  # a torn journal only costs regrading; it never skips work
 
-    # Failures of the grading machinery, not of the submission: worth another try on rerun.
-    TRANSIENT = ("the grading process died", "the grading process failed", "could not record grades")
-
     def is_done(self, submission: Submission, gradebook: str) -> bool:
-        """Recorded, unchanged since, graded into this same gradebook, and not a machinery failure."""
+        """Recorded, unchanged since, graded into this same gradebook, and not to be retried.
+
+        A result whose fault was not the submission's (our machinery, the lab's given code)
+        is retried; an entry from a journal older than that field is retried when it failed.
+        """
         entry = self.entries.get(submission.student)
         if not entry or entry.get("digest") != submission.digest:
             return False
         if entry.get("gradebook", DEFAULT_IDENTITY) != gradebook:
             return False
-        return not str(entry.get("reason", "")).startswith(self.TRANSIENT)
+        return not entry.get("retry", entry.get("status") != "graded")
 
-    def record(self, outcome: Outcome) -> None:
-        self.entries[outcome.student] = asdict(outcome)
+    def record(self, outcomes: list[Outcome]) -> None:
+        """Add these outcomes (recorded in the gradebook already) and rewrite the journal atomically."""
+        for outcome in outcomes:
+            self.entries[outcome.student] = asdict(outcome)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True))

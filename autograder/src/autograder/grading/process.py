@@ -21,9 +21,10 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
 
 from autograder.grading.bundle import CourseBundle, Job
+from autograder.grading.results import MachineryFailed, Result, SubmissionFailed
 
 
 def kill_tree(pid: int) -> None:
@@ -46,37 +47,42 @@ class GraderProcess:
     never a module that happens to lie in the folder it was started from.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, log: Path | None = None) -> None:
         job_read, job_write = os.pipe()
         result_read, result_write = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "autograder.grading.process", str(job_read), str(result_write)],
-            pass_fds=(job_read, result_write),
-            stdin=subprocess.DEVNULL,
-            # nbgrader's gradebook code trips SQLAlchemy warnings and kernels print start-up
-            # chatter: neither is about the submission, and both would bury the progress bar.
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # What the process and its kernels print (nbgrader's log, start-up chatter) is not for the
+        # terminal, where it would bury the progress line: it goes to the run's log, if there is one.
+        output = log.open("ab") if log is not None else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "autograder.grading.process", str(job_read), str(result_write)],
+                pass_fds=(job_read, result_write),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=output,
+            )
+        finally:
+            if log is not None:
+                output.close()
         os.close(job_read)
         os.close(result_write)
         self.jobs = Connection(job_write, readable=False)
         self.results = Connection(result_read, writable=False)
 
-    def run(self, bundle: CourseBundle, job: Job, timeout: float) -> dict[str, Any]:
+    def run(self, bundle: CourseBundle, job: Job, timeout: float) -> Result:
         """Grade ``job``; a failure result (never an exception) when it dies or runs out of time."""
         try:
             self.jobs.send((bundle, job))
             if not self.results.poll(timeout):
                 self.kill()
-                return {"status": "failed", "reason": f"timed out after {timeout:g} s"}
+                return SubmissionFailed(f"timed out after {timeout:g} s", seconds=timeout)
             return self.results.recv()
         except (EOFError, OSError):
             pass  # the process died; its exit code says how
         self.alive_after(2)
         code = self.process.returncode
         self.kill()
-        return {"status": "failed", "reason": f"the grading process died (exit {code})"}
+        return MachineryFailed(f"the grading process died (exit {code})")
 
     def alive_after(self, seconds: float) -> bool:
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -108,23 +114,28 @@ _started: list[GraderProcess] = []
 _started_lock = threading.Lock()
 
 
-def run_job(bundle: CourseBundle, job: Job, timeout: float) -> dict[str, Any]:
-    """Grade one job in this thread's grading process, replacing it after a kill."""
+def run_job(bundle: CourseBundle, job: Job, timeout: float, log: str | None = None) -> Result:
+    """Grade one job in this thread's grading process, replacing it after a kill.
+
+    ``log``: a file for the grading process's own output (the run's log on this machine).
+    """
+    from autograder.grading.worker import StaleGrader
+
     grader: GraderProcess | None = getattr(_local, "grader", None)
     fresh = grader is None or grader.process.poll() is not None
     if fresh or grader is None:
         _forget(grader)
-        grader = GraderProcess()
+        grader = GraderProcess(Path(log) if log else None)
         _local.grader = grader
         with _started_lock:
             _started.append(grader)
     result = grader.run(bundle, job, timeout)
-    if result.get("stale") and not fresh:
-        # The process was started before the course package changed on disk: a new one loads today's code.
+    if isinstance(result, StaleGrader) and not fresh:
+        # The process was started before the course's code changed on disk: a new one loads today's code.
         grader.stop()
         _forget(grader)
         _local.grader = None
-        return run_job(bundle, job, timeout)
+        return run_job(bundle, job, timeout, log)
     if grader.process.poll() is not None:
         _local.grader = None
     return result
@@ -177,9 +188,9 @@ def main(job_fd: int, result_fd: int) -> None:
         except EOFError:
             return
         try:
-            result = grade_payload(bundle, job)
+            result: Result = grade_payload(bundle, job)
         except Exception as exc:  # never let one submission take the process down silently
-            result = {"status": "failed", "reason": f"grading error: {type(exc).__name__}: {exc}"}
+            result = MachineryFailed(f"grading error: {type(exc).__name__}: {exc}")
         results.send(result)
 
 

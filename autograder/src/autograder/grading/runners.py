@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from autograder.errors import CourseError
 from autograder.grading.bundle import CourseBundle, Job
 from autograder.grading.process import run_job, stop_all
+from autograder.grading.results import MachineryFailed, Result
 
 
 class Runner(Protocol):
@@ -28,7 +29,13 @@ class Runner(Protocol):
 
     def submit(self, shared: Any, job: Job, timeout: float) -> Any: ...
 
-    def wait_first(self, futures: set[Any]) -> tuple[set[Any], set[Any]]: ...
+    def wait_first(self, futures: set[Any]) -> tuple[set[Any], set[Any]]:
+        """Block until at least one job is finished; return (finished, still running)."""
+        ...
+
+    def result(self, future: Any) -> Result:
+        """A finished job's result, or why the machinery (never the submission) failed to give one."""
+        ...
 
     def close(self, abort: bool) -> None: ...
 
@@ -36,8 +43,8 @@ class Runner(Protocol):
 class LocalPool:
     """Threads on this machine, each driving its own long-lived grading process."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
+    def __init__(self, workers: int, log: str | None = None) -> None:
+        self.workers, self.log = workers, log
         self.pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="grader")
 
     def capacity(self) -> int:
@@ -47,11 +54,17 @@ class LocalPool:
         return bundle
 
     def submit(self, shared: CourseBundle, job: Job, timeout: float) -> concurrent.futures.Future:
-        return self.pool.submit(run_job, shared, job, timeout)
+        return self.pool.submit(run_job, shared, job, timeout, self.log)
 
     def wait_first(self, futures: set[Any]) -> tuple[set[Any], set[Any]]:
         done, pending = concurrent.futures.wait(futures, return_when=concurrent.futures.FIRST_COMPLETED)
         return set(done), set(pending)
+
+    def result(self, future: concurrent.futures.Future) -> Result:
+        try:
+            return future.result()
+        except Exception as exc:  # raised by the pool, never by the submission (run_job never raises for it)
+            return MachineryFailed(f"the grading process failed: {type(exc).__name__}: {exc}")
 
     def close(self, abort: bool) -> None:
         self.pool.shutdown(wait=not abort, cancel_futures=True)
@@ -106,12 +119,22 @@ class DaskCluster:
         try:
             with self.client.as_current():
                 done, pending = wait(list(futures), return_when="FIRST_COMPLETED")
-        except FuturesCancelledError:  # cancelled jobs are done too: result_of says why they failed
+        except FuturesCancelledError:  # cancelled jobs are done too: result() says why they failed
             cancelled = {future for future in futures if future.cancelled()}
             if not cancelled:
                 raise
             return cancelled, futures - cancelled
         return set(done), set(pending)
+
+    def result(self, future: Any) -> Result:
+        from distributed import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            return MachineryFailed(f"the grading process died on every worker that tried it: {exc}")
+        except Exception as exc:  # cancelled, lost: raised by the cluster, never by the submission
+            return MachineryFailed(f"the grading process failed: {type(exc).__name__}: {exc}")
 
     def close(self, abort: bool) -> None:
         self.client.close()
@@ -120,13 +143,3 @@ class DaskCluster:
 def _the(bundle: CourseBundle) -> CourseBundle:
     """The bundle as a task's result (see DaskCluster.share)."""
     return bundle
-
-
-def result_of(future: Any) -> dict[str, Any]:
-    """The job's result, or a failure saying why the machinery (not the submission) failed."""
-    try:
-        return future.result()
-    except Exception as exc:  # raised by the pool or the cluster, never by the submission
-        if type(exc).__name__ == "KilledWorker":
-            return {"status": "failed", "reason": f"the grading process died on every worker that tried it: {exc}"}
-        return {"status": "failed", "reason": f"the grading process failed: {type(exc).__name__}: {exc}"}

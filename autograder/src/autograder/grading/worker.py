@@ -1,37 +1,52 @@
-"""One submission's grading, in a grader: bytes in, a result out.
+"""One submission's grading, in a grader: bytes in, a typed result out.
 
 :func:`grade_payload` unpacks the bundle and the job into a private course in a temporary
 folder, runs nbgrader's own ``Autograde`` there with the course's configuration (loaded from
 the shipped ``nbgrader_config.py``, so whatever the course configures, e.g. how kernels are
-launched, applies on every worker), and returns the autograded folder as bytes with the
-per-cell scores. The local pool and the cluster both call it: there is one grading code path.
+launched, applies on every worker), and returns a :mod:`result <autograder.grading.results>`:
+the autograded folder as bytes with the per-cell scores, or why it could not be graded. The
+local pool and the cluster both call it: there is one grading code path.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from autograder.grading.bundle import CourseBundle, Job, fingerprint, pack, unpack
+from autograder.grading.results import Graded, MachineryFailed, Result, SubmissionFailed
 from autograder.layout import Lab, Layout
 
 
+class StaleGrader(MachineryFailed):
+    """This grader runs other code than the coordinator: a fresh process (or an updated worker) is needed."""
+
+
 def precheck(folder: Path, lab_name: str) -> str:
-    """Reasons nbgrader would fail on, stated so an instructor can act on them."""
+    """Why nbgrader could not grade this submission as it is, stated so a person can act on it; "" if it can."""
+    import nbformat
+
+    from labkit.notebooks import structure_problem
+
     notebook = folder / f"{lab_name}.ipynb"
     if not notebook.is_file():
         others = sorted(p.name for p in folder.glob("*.ipynb"))
         found = f" (found: {', '.join(others)})" if others else " (the folder has no notebook)"
         return f"missing notebook {notebook.name}{found}"
+    text = notebook.read_text(encoding="utf-8", errors="replace")
     try:
-        json.loads(notebook.read_text(encoding="utf-8", errors="replace"))
+        json.loads(text)
     except json.JSONDecodeError as exc:
         return f"invalid notebook: JSON broken at line {exc.lineno}, column {exc.colno} ({exc.msg})"
-    return ""
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types for bad structure
+        return f"not a Jupyter notebook: {str(exc)[:200]}"
+    return structure_problem(nb)
 
 
 def _private_config(private_root: Path, db_path: Path) -> Any:
@@ -53,24 +68,20 @@ def _private_config(private_root: Path, db_path: Path) -> Any:
     return config
 
 
-def grade_payload(bundle: CourseBundle, job: Job) -> dict[str, Any]:
-    """Grade one submission in a private course made from the payload; return status, scores, bytes."""
+def grade_payload(bundle: CourseBundle, job: Job) -> Result:
+    """Grade one submission in a private course made from the payload."""
     start = time.monotonic()
     if bundle.fingerprint != fingerprint():
-        return {
-            "status": "failed",
-            "stale": True,
-            "reason": "the grading process failed: this worker's course package or nbgrader differs from the "
-            "coordinator's (update the worker's clone to the coordinator's commit, run `make .venv/.installed` "
-            "there, and restart the worker)",
-        }
+        return StaleGrader(
+            "this grader's course code or nbgrader differs from the coordinator's (update the worker's clone to "
+            "the coordinator's commit, run `make .venv/.installed` there, and restart the worker)"
+        )
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{job.student}-") as scratch:
         result = _grade_in(Path(scratch), bundle, job)
-    result["seconds"] = round(time.monotonic() - start, 2)
-    return result
+    return replace(result, seconds=round(time.monotonic() - start, 2))
 
 
-def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> dict[str, Any]:
+def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> Result:
     from nbgrader.api import Gradebook
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
@@ -83,7 +94,7 @@ def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> dict[str, A
     unpack(job.submission, submitted)
     reason = precheck(submitted, lab)
     if reason:
-        return {"status": "failed", "reason": reason}
+        return SubmissionFailed(reason)
     (private_root / "nbgrader_config.py").write_bytes(bundle.config)
     unpack(bundle.source, private.source_folder)
     if bundle.checks:
@@ -100,34 +111,30 @@ def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> dict[str, A
     converter = Autograde(coursedir=coursedir, config=config, log=log)
     try:
         converter.start()
-    except Exception as exc:  # nbgrader reports details through its log, collected above
-        explained = re.search(r"BrokenSubmission: (.+)", "\n".join(errors))
-        detail = (
-            explained.group(1)
-            if explained
-            else next((e for e in errors if "Traceback" not in e and "Please see" not in e), "")
-        )
-        kernel = any("DeadKernel" in e or "Kernel died" in e for e in errors)
-        reason = "kernel died" if kernel else (detail or str(exc))
-        return {"status": "failed", "reason": f"nbgrader could not grade it: {reason[:300]}"}
+    except Exception as exc:  # the submission passed precheck: what is left is ours (nbgrader logged why)
+        detail = next((e for e in errors if "Traceback" not in e and "Please see" not in e), "") or str(exc)
+        return MachineryFailed(f"nbgrader could not grade it: {detail[:300]}")
 
     with Gradebook(f"sqlite:///{db_path}") as gradebook:
         notebook = gradebook.find_submission_notebook(lab, lab, student)
-        scores = {g.name: [g.score, g.max_score] for g in notebook.grades}
+        scores = {g.name: (g.score, g.max_score) for g in notebook.grades}
     autograded = private.autograded(student)
-    flag, notes = _grading_record(autograded / f"{lab}.ipynb")
+    graded = _grading_record(autograded / f"{lab}.ipynb", scores, pack(autograded))
     extra = sorted(p.name for p in submitted.glob("*.ipynb") if p.name != f"{lab}.ipynb")
     if extra:
-        notes.append(f"not graded, not part of the lab: {', '.join(extra)}")
-    return {"status": "graded", "autograded": pack(autograded), "scores": scores, "flag": flag, "notes": notes}
+        graded = replace(graded, notes=(*graded.notes, f"not graded, not part of the lab: {', '.join(extra)}"))
+    return graded
 
 
-def _grading_record(path: Path) -> tuple[str, list[str]]:
-    """The flag (outside checks disagreed) and incident notes written into an autograded notebook."""
-    from autograder.plugins.verify_over_http import flag_reason
+def _grading_record(path: Path, scores: dict[str, tuple[float | None, float]], autograded: bytes) -> Graded:
+    """The result, with what grading wrote into the autograded notebook: incidents, outside checks' verdict."""
+    from autograder.plugins.flag_for_review import review_reasons
     from labkit.notebooks import read_notebook
-    from labkit.recovery import incidents
+    from labkit.recovery import ENVIRONMENT, incidents
 
     nb = read_notebook(path)
-    notes = [f"{i.grade_id or 'cell ' + str(i.cell + 1)}: {i.reason}" for i in incidents(nb)]
-    return flag_reason(nb), notes
+    happened = incidents(nb)
+    notes = tuple(f"{i.grade_id or 'cell ' + str(i.cell + 1)}: {i.reason}" for i in happened)
+    environment = next((i.reason for i in happened if i.kind == ENVIRONMENT), "")
+    flag = "; ".join(review_reasons(nb))
+    return Graded(scores, autograded, flag=flag, notes=notes, environment_fault=environment)

@@ -5,7 +5,7 @@
 :class:`GuardedExecute`        learner code in a sandbox; runaway cells cost that cell only
 :class:`StderrIsNotFailure`    logging and warnings never cost points
 :class:`VerifyOverHttp`        HTTP behaviour checked again from outside the kernel
-:class:`FlagDisagreements`     ... and the submission flagged when the two disagree
+:class:`FlagForReview`         the submission flagged when a score is not an honest grade
 :class:`ConcealHiddenTests`    feedback never shows hidden tests
 :class:`RubricSummary`         feedback opens with the points by checklist item
 :func:`make_validator_configurable`  the Validate button judges as grading does
@@ -13,18 +13,19 @@
 """
 
 from autograder.plugins.conceal_hidden_tests import ConcealHiddenTests
+from autograder.plugins.flag_for_review import FlagForReview
 from autograder.plugins.guarded_execute import GuardedExecute
 from autograder.plugins.rubric_summary import RubricSummary
 from autograder.plugins.stderr import StderrIsNotFailure
 from autograder.plugins.structure import BrokenSubmission, CheckSubmissionStructure
 from autograder.plugins.validator import make_validator_configurable
-from autograder.plugins.verify_over_http import FlagDisagreements, VerifyOverHttp
+from autograder.plugins.verify_over_http import VerifyOverHttp
 
 __all__ = [
     "BrokenSubmission",
     "CheckSubmissionStructure",
     "ConcealHiddenTests",
-    "FlagDisagreements",
+    "FlagForReview",
     "GuardedExecute",
     "RubricSummary",
     "StderrIsNotFailure",

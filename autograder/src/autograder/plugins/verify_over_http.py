@@ -5,7 +5,8 @@ cell that passed in the learner's kernel but whose outside check failed, the cel
 are replaced by an error naming the failed outside check, so nbgrader scores it zero (the
 trusted result stands), and the disagreement is recorded in the notebook's metadata
 (``autograder.verification``), which ``course grade`` turns into a flag and
-:class:`FlagDisagreements` writes to the gradebook for plain ``nbgrader autograde``.
+:class:`~autograder.plugins.flag_for_review.FlagForReview` writes to the gradebook for plain
+``nbgrader autograde``.
 An outside check can only take points away: the in-kernel cell checks more than HTTP shows.
 """
 
@@ -19,7 +20,6 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import determine_grade
 from traitlets import Bool, Unicode
 
-from autograder.gradebook import flag_from_resources
 from autograder.verify import lab_checks
 from autograder.verify.runner import run_outside_checks
 from labkit.notebooks import grade_id, is_autograded_test
@@ -90,13 +90,4 @@ class VerifyOverHttp(NbGraderPreprocessor):
                 ]
                 self.log.warning("%s: %s", gid, evalue)
         nb.metadata.setdefault("autograder", {})["verification"] = record
-        return nb, resources
-
-
-class FlagDisagreements(NbGraderPreprocessor):
-    """Flag the submission in the gradebook when the outside checks disagreed (plain nbgrader)."""
-
-    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        if disagreements(nb):
-            flag_from_resources(resources)
         return nb, resources
