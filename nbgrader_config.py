@@ -28,6 +28,7 @@ from autograder.plugins import (
     ConcealHiddenTests,
     FlagForReview,
     GuardedExecute,
+    RerunIfSuspicious,
     RubricSummary,
     StderrIsNotFailure,
     VerifyOverHttp,
@@ -73,7 +74,8 @@ c.Autograde.sanitize_preprocessors = [
 # Learner code runs in a sandbox (no course files, no network, limits), and a cell that
 # hangs or kills the kernel costs that cell only: see autograder.sandbox and
 # autograder.plugins.guarded_execute. Only a failed check or an error loses points; stderr
-# (logging, warnings) does not. HTTP behaviour is checked again from outside the kernel.
+# (logging, warnings) does not. HTTP behaviour is checked again from outside the kernel, and
+# code that could rewrite the checks gets the whole notebook run again without IPython.
 c.Autograde.autograde_preprocessors = [
     GuardedExecute,
     IgnorePattern,
@@ -81,6 +83,7 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     VerifyOverHttp,
+    RerunIfSuspicious,
     SaveAutoGrades,
     FlagForReview,
     AssignLatePenalties,

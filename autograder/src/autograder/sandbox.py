@@ -248,6 +248,10 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if self._private is not None:
+            # `python -P`: the submission's folder is not on sys.path, so a file it brings or writes
+            # (a json.py, a labkit.py) cannot stand in for a module the checks import later.
+            if Path(kernel_cmd[0]).name.startswith("python") and "-P" not in kernel_cmd:
+                kernel_cmd = [kernel_cmd[0], "-P", *kernel_cmd[1:]]
             assert self.kernel_spec is not None
             self.kernel_spec.interrupt_mode = "message"  # a signal would stop at bubblewrap
             workdir = Path(kw.pop("cwd", None) or os.getcwd())

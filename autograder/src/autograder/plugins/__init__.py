@@ -5,6 +5,7 @@
 :class:`GuardedExecute`        learner code in a sandbox; runaway cells cost that cell only
 :class:`StderrIsNotFailure`    logging and warnings never cost points
 :class:`VerifyOverHttp`        HTTP behaviour checked again from outside the kernel
+:class:`RerunIfSuspicious`     code that could rewrite the checks: checked again without IPython
 :class:`FlagForReview`         the submission flagged when a score is not an honest grade
 :class:`ConcealHiddenTests`    feedback never shows hidden tests
 :class:`RubricSummary`         feedback opens with the points by checklist item
@@ -15,6 +16,7 @@
 from autograder.plugins.conceal_hidden_tests import ConcealHiddenTests
 from autograder.plugins.flag_for_review import FlagForReview
 from autograder.plugins.guarded_execute import GuardedExecute
+from autograder.plugins.rerun_if_suspicious import RerunIfSuspicious
 from autograder.plugins.rubric_summary import RubricSummary
 from autograder.plugins.stderr import StderrIsNotFailure
 from autograder.plugins.structure import BrokenSubmission, CheckSubmissionStructure
@@ -27,6 +29,7 @@ __all__ = [
     "ConcealHiddenTests",
     "FlagForReview",
     "GuardedExecute",
+    "RerunIfSuspicious",
     "RubricSummary",
     "StderrIsNotFailure",
     "VerifyOverHttp",

@@ -4,6 +4,8 @@
 after ``SaveAutoGrades`` in ``nbgrader_config.py``, does the same for ``nbgrader autograde``:
 
 - the outside checks disagreed with the kernel (:mod:`autograder.plugins.verify_over_http`);
+- a check passed in the kernel but failed when run again without IPython
+  (:mod:`autograder.plugins.rerun_if_suspicious`);
 - the lab's given code failed (:mod:`labkit.recovery`): before any answer ran, the grading
   environment is at fault, never the learner; after answers ran, a person should look.
 """
@@ -15,6 +17,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.gradebook import flag_from_resources
+from autograder.plugins.rerun_if_suspicious import rerun_disagreements
 from autograder.plugins.verify_over_http import flag_reason
 from labkit.recovery import ENVIRONMENT, GIVEN_FAILED, incidents
 
@@ -22,7 +25,14 @@ from labkit.recovery import ENVIRONMENT, GIVEN_FAILED, incidents
 def review_reasons(nb: NotebookNode) -> list[str]:
     """Why an instructor should look at this autograded notebook; empty when its score stands as it is."""
     given = [i.reason for i in incidents(nb) if i.kind in (ENVIRONMENT, GIVEN_FAILED)]
-    return [reason for reason in (flag_reason(nb), *given) if reason]
+    rerun = rerun_disagreements(nb)
+    again = (
+        f"passed in the learner's kernel but failed when run again without IPython (clean result kept): "
+        f"{', '.join(sorted(rerun))}"
+        if rerun
+        else ""
+    )
+    return [reason for reason in (flag_reason(nb), again, *given) if reason]
 
 
 class FlagForReview(NbGraderPreprocessor):

@@ -1,4 +1,5 @@
-"""Serve a submission in the sandbox and run a lab's outside checks against it."""
+"""Run a submission again outside its kernel, in the sandbox: serve its apps for the outside checks, or run it
+again without IPython (:func:`run_again`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -173,3 +176,97 @@ def run_outside_checks(
     finally:
         server.stop()
         shutil.rmtree(private, ignore_errors=True)
+
+
+RERUN_SCRIPT = Path(__file__).with_name("rerun.py")
+
+
+@dataclass(frozen=True)
+class RerunCell:
+    kind: str  # "given", "learner" or "test"
+    source: str  # as written in the notebook (IPython syntax is turned into Python here)
+    grade_id: str | None = None
+
+
+def run_again(
+    cells: list[RerunCell], workdir: Path, cell_timeout: float = 30.0, total_timeout: float = 120.0
+) -> dict[str, str]:
+    """Run the notebook's code again without IPython (:mod:`.rerun`); ``{test grade id: ""}`` or why it failed.
+
+    The run happens in a fresh sandboxed process in ``workdir`` (the submission's folder).
+    Each test cell's verdict comes back signed with a secret the process reads before any
+    learner code runs; a verdict that is missing (the run was stopped at ``total_timeout``,
+    or crashed) or unsigned counts as a failure.
+    """
+    import hashlib
+    import hmac
+    import secrets
+
+    private = Path(tempfile.mkdtemp(prefix="course-rerun-"))
+    spec = {
+        "timeout": cell_timeout,
+        "cells": [{"kind": c.kind, "source": plain_python(c.source), "grade_id": c.grade_id} for c in cells],
+    }
+    (private / "spec.json").write_text(json.dumps(spec))
+    shutil.copy2(RERUN_SCRIPT, private / "rerun.py")
+    secret = secrets.token_hex(16)
+    read_end, write_end = os.pipe()
+    command = [sys.executable, "-P", str(private / "rerun.py"), str(private / "spec.json"), str(write_end)]
+    group: ProcessGroupLimit | None = None
+    if not sandbox_disabled():
+        group = ProcessGroupLimit(Limits.processes)
+        command = group.wrap(sandbox_command(command, workdir, private))
+    verdicts: dict[str, str] = {}
+    process = subprocess.Popen(
+        command,
+        cwd=private,
+        pass_fds=(write_end,),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(write_end)
+    try:
+        assert process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(f"{secret}\n".encode())
+            process.stdin.close()
+        deadline = time.monotonic() + total_timeout
+        with os.fdopen(read_end, "rb") as stream:
+            for line in _lines_until(stream, deadline):
+                mac, _, body = line.partition(b" ")
+                expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest().encode()
+                if hmac.compare_digest(mac, expected):
+                    grade_id, message = json.loads(body)
+                    verdicts[grade_id] = message
+    finally:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        if group is not None:
+            group.close()
+        shutil.rmtree(private, ignore_errors=True)
+    stopped = f"the run again without IPython did not reach this check (stopped after {total_timeout:g} s, or crashed)"
+    return {c.grade_id: verdicts.get(c.grade_id, stopped) for c in cells if c.kind == "test" and c.grade_id}
+
+
+def _lines_until(stream: Any, deadline: float) -> Any:
+    """Lines from a pipe until it closes or ``deadline`` passes (then stop reading)."""
+    import selectors
+
+    selector = selectors.DefaultSelector()
+    selector.register(stream, selectors.EVENT_READ)
+    buffer = b""
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            if not selector.select(timeout=left):
+                continue
+            chunk = os.read(stream.fileno(), 65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            yield from lines
+    finally:
+        selector.close()

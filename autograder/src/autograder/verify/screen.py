@@ -1,0 +1,306 @@
+"""Read a submission's own code for anything that could change how the checks run after it.
+
+The hidden checks run in the learner's kernel, after the learner's code, so that code could
+rewrite them: an IPython input or AST transformer, a patched builtin, helper or test client,
+a name the checks rely on bound to something else. Doing any of that takes one of a few kinds
+of statement, which ordinary answers to these labs never need:
+
+- the machinery itself: ``get_ipython``, ``globals()``/``vars()``/``locals()``, ``setattr``,
+  ``exec``/``eval``/``compile``/``__import__``, ``builtins``, the dangerous dunders
+  (``__dict__``, ``__class__``, ``__subclasses__``...) and frames;
+- modules made for it: ``sys`` beyond its streams, ``importlib``, ``ctypes``, ``gc``,
+  ``inspect``, ``types``, ``unittest.mock``, ``pickle``/``marshal``, IPython's own;
+- assigning to an attribute of something imported (``TestClient.get = ...``), or of anything
+  but a plain name (``type(x).y = ...``);
+- binding again a name the lab's given code bound (``TestClient = Fake``, ``def seed(): ...``),
+  except by importing the same thing again; a star import; importing a module that is not
+  installed (a file the submission wrote or brought).
+
+A submission in which this screen finds anything is run again in a clean process without
+IPython (:mod:`autograder.verify.rerun`), where its checks must pass too. The screen only
+decides who pays for that second run: it takes no points itself, and an honest answer that
+trips it loses nothing (its second run passes as the first did).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from collections.abc import Iterable
+
+FORBIDDEN_NAMES = {
+    "get_ipython",
+    "globals",
+    "locals",
+    "vars",
+    "setattr",
+    "delattr",
+    "exec",
+    "eval",
+    "compile",
+    "__import__",
+    "__builtins__",
+    "builtins",
+    "breakpoint",
+}
+FORBIDDEN_MODULES = {
+    "builtins",
+    "importlib",
+    "ctypes",
+    "gc",
+    "inspect",
+    "types",
+    "unittest",
+    "mock",
+    "pickle",
+    "marshal",
+    "dill",
+    "copyreg",
+    "runpy",
+    "code",
+    "codeop",
+    "IPython",
+    "ipykernel",
+    "traitlets",
+    "_thread",
+    "sys",
+    "labkit",
+}
+MUTATING_METHODS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
+SAFE_SYS = {"stdout", "stderr", "stdin", "version", "version_info", "platform", "maxsize", "byteorder"}
+DANGEROUS_ATTRIBUTES = {
+    "__dict__",
+    "__globals__",
+    "__code__",
+    "__closure__",
+    "__subclasses__",
+    "__builtins__",
+    "__bases__",
+    "__base__",
+    "__mro__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__class__",
+    "__func__",
+    "__self__",
+    "__defaults__",
+    "__kwdefaults__",
+    "__import__",
+    "__loader__",
+    "__spec__",
+    "__wrapped__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__setstate__",
+    "f_globals",
+    "f_locals",
+    "f_back",
+    "f_builtins",
+    "gi_frame",
+    "cr_frame",
+    "ag_frame",
+    "tb_frame",
+    "settrace",
+    "setprofile",
+    "meta_path",
+    "path_hooks",
+}
+
+
+def screen(learner_cells: Iterable[str], given_cells: Iterable[str]) -> list[str]:
+    """What in ``learner_cells`` could change how later checks run (one line each); empty if nothing.
+
+    Cells are plain Python (IPython syntax already turned into calls). A cell that does not
+    parse is reported too: it cannot be screened.
+    """
+    given = _bindings("\n".join(given_cells))
+    imported = set(given.imports)
+    findings: list[str] = []
+    sources = list(learner_cells)
+    for source in sources:  # names any learner cell imports count as imported in every cell
+        try:
+            imported |= set(_bindings(source).imports)
+        except SyntaxError:
+            continue
+    for number, source in enumerate(sources, start=1):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            findings.append(f"cell {number}: does not parse, so it cannot be read")
+            continue
+        findings += [f"cell {number}: {what}" for what in _Findings(given, imported).visit_all(tree)]
+    return findings
+
+
+class _Bindings(ast.NodeVisitor):
+    """Names bound at the top level of some code, and the dotted origin of those bound by import."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.imports: dict[str, str] = {}
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            self.imports[bound] = alias.name if alias.asname else alias.name.split(".")[0]
+            self.names.add(bound)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            bound = alias.asname or alias.name
+            self.imports[bound] = f"{node.module}.{alias.name}"
+            self.names.add(bound)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            self.names.add(node.id)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.names.add(node.name)  # not its body: names bound inside a function are its own
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+
+def _bindings(source: str) -> _Bindings:
+    found = _Bindings()
+    found.visit(ast.parse(source))
+    return found
+
+
+class _Findings(ast.NodeVisitor):
+    def __init__(self, given: _Bindings, imported: set[str]) -> None:
+        self.given, self.imported = given, imported
+        self.found: list[str] = []
+        self.depth = 0  # inside a function or class body: local names there are the learner's own
+        self.parameters: list[set[str]] = []  # of the functions being visited, innermost last
+        self.allowed: set[int] = set()  # Name nodes found harmless in their call (see visit_Call)
+
+    def visit_all(self, tree: ast.AST) -> list[str]:
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                child.parent = node  # type: ignore[attr-defined]
+        self.visit(tree)
+        return list(dict.fromkeys(self.found))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Two everyday uses are harmless: ``vars(obj)`` read (a log record's fields), and
+        ``setattr(param, ...)`` on a parameter of the function it is in (a logging filter)."""
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "vars" and len(node.args) == 1 and not node.keywords:
+            parent = getattr(node, "parent", None)
+            mutated = (isinstance(parent, ast.Subscript) and not isinstance(parent.ctx, ast.Load)) or (
+                isinstance(parent, ast.Attribute) and parent.attr in MUTATING_METHODS
+            )
+            if not mutated:
+                self.allowed.add(id(func))
+        if isinstance(func, ast.Name) and func.id in ("setattr", "delattr") and node.args:
+            target = node.args[0]
+            if isinstance(target, ast.Name) and self.parameters and target.id in self.parameters[-1]:
+                self.allowed.add(id(func))
+        self.generic_visit(node)
+
+    def add(self, node: ast.AST, what: str) -> None:
+        self.found.append(f"line {getattr(node, 'lineno', '?')}: {what}")
+
+    # -- names and modules
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id in FORBIDDEN_NAMES and id(node) not in self.allowed:
+            self.add(node, f"uses `{node.id}`")
+        if isinstance(node.ctx, ast.Store | ast.Del) and self.depth == 0:
+            self._rebinding(node, node.id)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._module(node, alias.name)
+            bound = alias.asname or alias.name.split(".")[0]
+            origin = alias.name if alias.asname else alias.name.split(".")[0]
+            self._rebinding(node, bound, origin)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level:
+            self.add(node, "a relative import")
+        self._module(node, module)
+        for alias in node.names:
+            if alias.name == "*":
+                self.add(node, f"`from {module} import *` can bind any name")
+                continue
+            self._rebinding(node, alias.asname or alias.name, f"{module}.{alias.name}")
+
+    def _module(self, node: ast.AST, dotted: str) -> None:
+        top = dotted.split(".")[0]
+        if top in FORBIDDEN_MODULES and top != "sys":
+            self.add(node, f"imports `{dotted}`")
+        elif top and top not in sys.stdlib_module_names and importlib.util.find_spec(top) is None:
+            self.add(node, f"imports `{dotted}`, which is not installed (a file of the submission's own?)")
+
+    def _rebinding(self, node: ast.AST, name: str, origin: str | None = None) -> None:
+        if name not in self.given.names:
+            return
+        if origin is not None and self.given.imports.get(name) == origin:
+            return  # importing the same thing again changes nothing
+        self.add(node, f"binds `{name}` again, which the lab's given code defines")
+
+    def visit_Global(self, node: ast.Global) -> None:
+        for name in node.names:
+            self._rebinding(node, name)
+
+    # -- attributes
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in DANGEROUS_ATTRIBUTES:
+            self.add(node, f"uses `.{node.attr}`")
+        root, computed = _root(node)
+        if isinstance(node.value, ast.Name) and node.value.id == "sys" and node.attr not in SAFE_SYS:
+            self.add(node, f"uses `sys.{node.attr}`")
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            if computed or not isinstance(root, ast.Name):
+                self.add(node, "assigns to an attribute of a computed object")
+            elif root.id in self.imported or root.id in self.given.imports:
+                self.add(node, f"assigns to an attribute of `{root.id}`, which is imported")
+        self.generic_visit(node)
+
+    # -- scopes: what is bound inside a function or class body is the learner's own
+
+    def _scoped(self, node: ast.AST) -> None:
+        for decorator in getattr(node, "decorator_list", []):
+            self.visit(decorator)
+        self.depth += 1
+        for child in ast.iter_child_nodes(node):
+            if child not in getattr(node, "decorator_list", []):
+                self.visit(child)
+        self.depth -= 1
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        if self.depth == 0:
+            self._rebinding(node, node.name)
+        arguments = getattr(node, "args", None)
+        names = (
+            {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} if arguments else set()
+        )
+        self.parameters.append(names)
+        self._scoped(node)
+        self.parameters.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+
+def _root(node: ast.AST) -> tuple[ast.AST, bool]:
+    """The name an attribute chain starts from, and whether a call stands in the chain (``type(x).y``)."""
+    computed = False
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+        if isinstance(node, ast.Call):
+            computed, node = True, node.func
+        else:
+            node = node.value
+    return node, computed

@@ -1,0 +1,62 @@
+"""The screen that decides which submissions run again: what it must notice, and what it must let pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.verify.screen import screen
+
+GIVEN = [
+    "import logging\nfrom fastapi import FastAPI, status\nfrom fastapi.testclient import TestClient\n"
+    "from labkit import expect, expect_status\n\ndef seed(n):\n    pass\nstore = {}\n"
+]
+
+HONEST = {
+    "routes": "app = FastAPI()\n@app.get('/x')\nasync def x() -> dict:\n    return {'a': 1}\n",
+    "logging filter": (
+        "class RequestIdFilter(logging.Filter):\n    def filter(self, record):\n"
+        "        setattr(record, 'request_id', 'r-1')\n        return True\n"
+    ),
+    "reading a record's fields": "def fields(record):\n    return {k: v for k, v in vars(record).items()}\n",
+    "importing again what the setup imported": "from fastapi.testclient import TestClient\nfrom fastapi import status",
+    "state on the app": "app = FastAPI()\napp.state.cache = {}\napp.dependency_overrides[seed] = lambda: None\n",
+    "logging to stdout": "import sys\nhandler = logging.StreamHandler(sys.stdout)\n",
+    "local names in functions": "def f():\n    seed = 3\n    store = []\n    return seed, store\n",
+    "a new module of the stack": "import httpx\nfrom sqlalchemy import select\n",
+}
+
+TAMPER = {
+    "input transformer": "get_ipython().input_transformers_cleanup.append(lambda lines: [])",
+    "rebinding the test client": "class TestClient:\n    pass",
+    "rebinding a check helper": "expect = lambda *args, **kwargs: None",
+    "rebinding a given helper": "def seed(n):\n    return None",
+    "patching an imported class": "TestClient.get = lambda *a, **k: None",
+    "patching through a module": "import fastapi.testclient as t\nt.TestClient.get = None",
+    "patching a computed object": "type(store).get = None",
+    "setattr on a module": "import fastapi\nsetattr(fastapi, 'FastAPI', object)",
+    "exec": "exec('x = 1')",
+    "builtins": "import builtins\nbuiltins.print = None",
+    "dunder walk": "().__class__.__base__.__subclasses__()",
+    "frames": "import sys\nsys._getframe(0).f_globals['expect'] = None",
+    "a star import": "from os import *",
+    "a module of its own": "import shop_helpers_of_the_submission",
+    "vars written": "vars(logging)['getLogger'] = None",
+    "globals": "globals()['expect'] = None",
+    "importlib": "import importlib\nimportlib.reload(logging)",
+    "unittest.mock": "from unittest import mock\nmock.patch('fastapi.FastAPI').start()",
+    "a global declaration": "def f():\n    global expect\n    expect = None",
+}
+
+
+@pytest.mark.parametrize("source", HONEST.values(), ids=HONEST.keys())
+def test_honest_answers_pass_the_screen(source: str):
+    assert screen([source], GIVEN) == []
+
+
+@pytest.mark.parametrize("source", TAMPER.values(), ids=TAMPER.keys())
+def test_code_that_could_rewrite_the_checks_is_noticed(source: str):
+    assert screen([source], GIVEN), "the screen let it pass"
+
+
+def test_a_cell_that_does_not_parse_is_noticed():
+    assert screen(["def broken(:"], GIVEN) == ["cell 1: does not parse, so it cannot be read"]
