@@ -37,7 +37,10 @@ def run_cells(notebook: Path) -> dict[str, Any]:
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type != "code" or is_autograded_test(cell):
             continue
-        code = compile(transform(cell.source), "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        # dont_inherit: this file's `from __future__ import annotations` must not reach the notebook's code
+        code = compile(
+            transform(cell.source), "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+        )
         result = eval(code, namespace)  # noqa: S307 - the course's own worked solution
         if asyncio.iscoroutine(result):
             asyncio.run(result)
@@ -100,7 +103,9 @@ def main(notebook: str, targets_file: str) -> None:
     targets = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(targets)
     namespace = run_cells(Path(notebook))
-    prelude = compile(getattr(targets, "PRELUDE", ""), "<prelude>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    prelude = compile(
+        getattr(targets, "PRELUDE", ""), "<prelude>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+    )
     result = eval(prelude, namespace)  # noqa: S307
     if asyncio.iscoroutine(result):
         asyncio.run(result)

@@ -307,9 +307,9 @@ def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
         _append(_first_answer(sol), code)
         return _notebook(lab, sol)
 
-    @add("output-flood", "prints 200 MB", "graded", full_marks_except=set())
+    @add("output-flood", "prints 20 MB", "graded", full_marks_except=set())
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
-        _append(_first_answer(sol), "for _ in range(20_000):\n    print('x' * 10_000)\n")
+        _append(_first_answer(sol), "for _ in range(2_000):\n    print('x' * 10_000)\n")
         return _notebook(lab, sol)
 
     @add("deleted-test-cell", "deleted a test cell", "graded", full_marks_except=set())

@@ -23,6 +23,13 @@ HONEST = {
     "logging to stdout": "import sys\nhandler = logging.StreamHandler(sys.stdout)\n",
     "local names in functions": "def f():\n    seed = 3\n    store = []\n    return seed, store\n",
     "a new module of the stack": "import httpx\nfrom sqlalchemy import select\n",
+    "setting fields of a row it loaded": (
+        "async def cancel(session, order_id):\n    order = await session.get(Order, order_id)\n"
+        "    order.status = 'cancelled'\n    for line in order.lines:\n        line.quantity = 0\n"
+    ),
+    "configuring a logger it made": "log = logging.getLogger('shop')\nlog.propagate = False\n",
+    "writing into a given store": "store[1] = {'id': 1}\n",
+    "a logging filter function": "def add_id(record):\n    record.request_id = 'r'\n    return True\n",
 }
 
 TAMPER = {
@@ -45,6 +52,15 @@ TAMPER = {
     "importlib": "import importlib\nimportlib.reload(logging)",
     "unittest.mock": "from unittest import mock\nmock.patch('fastapi.FastAPI').start()",
     "a global declaration": "def f():\n    global expect\n    expect = None",
+    "patching through an alias": "T = TestClient\nT.get = None",
+    "patching in a loop over imports": "for T in [TestClient]:\n    T.get = None",
+    "patching what getattr found": "import fastapi.testclient as m\nT = getattr(m, 'TestClient')\nT.get = None",
+    "patching a given object": "store.count = lambda: 2",
+    "patching inside a route": "def dependency():\n    alias = TestClient\n    alias.get = None",
+    "patching through a helper": "def patch(obj, value):\n    obj.get = value\npatch(TestClient, None)",
+    "setattr through a helper": "def patch(obj):\n    setattr(obj, 'get', None)\npatch(TestClient)",
+    "a module's container": "import httpx\nhttpx.codes.__members__['OK'] = None",
+    "a module's container grown": "import logging\nlogging.Logger.manager.loggerDict.clear()",
 }
 
 

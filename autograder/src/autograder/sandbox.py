@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Integer
 
 import labkit
@@ -226,17 +227,230 @@ def sandbox_command(
     return [*args, "--", *command]
 
 
+# ---------------------------------------------------------------- warm kernels
+
+ZYGOTE_SCRIPT = Path(__file__).with_name("kernel_zygote.py")
+# What lab kernels import: done once per grading process instead of once per submission.
+PRELOAD = [
+    "IPython",
+    "labkit",
+    "labkit.aids",
+    "fastapi",
+    "fastapi.testclient",
+    "starlette.middleware.base",
+    "pydantic",
+    "pydantic_settings",
+    "email_validator",
+    "httpx",
+    "httpx2",
+    "anyio",
+    "sqlalchemy",
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.orm",
+    "aiosqlite",
+    "jwt",
+    "pwdlib",
+    "multipart",
+]
+
+
+class Zygote:
+    """One sandbox per grading process that forks kernels with their imports done (kernel_zygote.py).
+
+    A kernel costs its imports (IPython, ipykernel, then the lab's FastAPI, Pydantic and
+    SQLAlchemy: about a CPU second) every time it starts. Here one sandboxed process does
+    them once and forks a kernel for each submission, copy on write. The sandbox is the
+    same as a kernel's own, with one folder, :attr:`scratch`, where each kernel's working
+    folder lives; between submissions :meth:`reset` kills whatever the last kernel left
+    running and empties the private ``/tmp`` (IPython's configuration folder included),
+    so one submission cannot reach the next. Children run within the same limits.
+    """
+
+    def __init__(self, limits: Limits, preload: list[str]) -> None:
+        import socket
+
+        self.limits = limits
+        self.scratch = Path(tempfile.mkdtemp(prefix="course-zygote-"))
+        self.private = Path(tempfile.mkdtemp(prefix="course-zygote-ipc-"))
+        self.group = ProcessGroupLimit(limits.processes)
+        self._control, theirs = socket.socketpair()
+        namespaces = [os.readlink(f"/proc/self/ns/{kind}") for kind in ("mnt", "pid")]
+        command = [sys.executable, "-P", str(ZYGOTE_SCRIPT), str(theirs.fileno()), *namespaces, *preload]
+        command = self.group.wrap(sandbox_command(command, self.scratch, self.private, limits))
+        self.process = subprocess.Popen(
+            command,
+            cwd=self.private,
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+        self._replies = self._control.makefile("r", encoding="utf-8")
+        self._control.settimeout(120)
+        self._ask(None)  # the "ready" line, once the imports are done
+
+    def _ask(self, request: dict[str, Any] | None) -> dict[str, Any]:
+        import json
+
+        if request is not None:
+            self._control.sendall((json.dumps(request) + "\n").encode())
+        line = self._replies.readline()
+        if not line:
+            raise SandboxUnavailable("the warm kernel sandbox stopped answering")
+        return json.loads(line)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def reset(self) -> None:
+        """Kill what the last kernel left and empty the private /tmp (the caller owns :attr:`scratch`)."""
+        self._ask({"op": "reset"})
+
+    def start(self, cwd: Path, argv: list[str], log: Path | None = None) -> ZygoteChild:
+        """A kernel forked in ``cwd`` (inside :attr:`scratch`); ``log``: a file for what it prints to fds 1 and 2."""
+        reply = self._ask({"op": "start", "cwd": str(cwd), "argv": argv, "log": str(log or "")})
+        return ZygoteChild(self._host_pid(reply["pid"]))
+
+    def _host_pid(self, sandbox_pid: int) -> int:
+        """The child's pid as this side sees it (the sandbox has its own pid namespace)."""
+        import psutil
+
+        for _ in range(100):
+            for child in psutil.Process(self.process.pid).children(recursive=True):
+                with contextlib.suppress(psutil.Error, OSError, ValueError):
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                    nspid = next(line for line in status.splitlines() if line.startswith("NSpid:")).split()
+                    if int(nspid[-1]) == sandbox_pid:
+                        return child.pid
+            time.sleep(0.01)
+        raise SandboxUnavailable(f"the warm kernel sandbox started a kernel that cannot be found ({sandbox_pid})")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.process.pid, 9)
+        self.process.wait()
+        self.group.close()
+        self._control.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.private, ignore_errors=True)
+
+
+class ZygoteChild:
+    """A kernel forked by the zygote, managed like a ``subprocess.Popen`` (what jupyter_client expects)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        import psutil
+
+        if self.returncode is None:
+            try:
+                if psutil.Process(self.pid).status() == psutil.STATUS_ZOMBIE:
+                    self.returncode = -9
+            except psutil.NoSuchProcess:
+                self.returncode = -9  # reaped by the zygote: its exit status is not ours to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("kernel", timeout or 0)
+            time.sleep(0.02)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        with contextlib.suppress(OSError):
+            os.killpg(self.pid, signum)  # the kernel leads its own session: its children too
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(9)
+
+    def terminate(self) -> None:
+        self.send_signal(15)
+
+
+_ZYGOTE: Zygote | None = None
+
+
+def warm_zygote(limits: Limits | None = None, preload: list[str] | None = None) -> Zygote:
+    """This process's zygote, started on first use, and again if it died or other limits are asked for."""
+    global _ZYGOTE
+    limits = limits or Limits()
+    if _ZYGOTE is None or not _ZYGOTE.alive() or _ZYGOTE.limits != limits:
+        if _ZYGOTE is not None:
+            _ZYGOTE.close()
+        _ZYGOTE = Zygote(limits, PRELOAD if preload is None else preload)
+    return _ZYGOTE
+
+
+def close_zygote() -> None:
+    global _ZYGOTE
+    if _ZYGOTE is not None:
+        _ZYGOTE.close()
+        _ZYGOTE = None
+
+
+class _ZygoteProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching through the zygote instead of Popen."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        manager = self.parent
+        zygote = warm_zygote(manager._limits() if isinstance(manager, SandboxedKernelManager) else None)
+        cwd = Path(kwargs.get("cwd") or os.getcwd()).resolve()
+        if not cwd.is_relative_to(zygote.scratch):
+            raise SandboxUnavailable(f"a warm kernel must work in the zygote's scratch folder, not {cwd}")
+        argv = cmd[cmd.index("ipykernel_launcher") + 1 :]
+        zygote.reset()
+        self.process = zygote.start(cwd, argv)
+        self.pid, self.pgid, self.cwd = self.process.pid, None, cwd
+        return self.connection_info
+
+
+# ---------------------------------------------------------------- the kernel manager
+
+
 class SandboxedKernelManager(AsyncKernelManager):
-    """An ipykernel started in the sandbox, reached over ipc sockets in a private folder."""
+    """An ipykernel started in the sandbox, reached over ipc sockets in a private folder.
+
+    With ``warm`` (``course grade`` sets it in its grading processes), kernels are forked
+    from the process's :class:`Zygote`, in its scratch folder, instead of started cold.
+    """
 
     enabled = Bool(True, help="Run the kernel in the sandbox (off only for trusted code).").tag(config=True)
+    warm = Bool(False, help="Fork kernels from a warm sandboxed process (course grade's graders).").tag(config=True)
     cpu_seconds = Integer(Limits.cpu_seconds, help="CPU seconds for the whole notebook.").tag(config=True)
     address_space_mb = Integer(Limits.address_space_mb, help="Address space limit in MiB.").tag(config=True)
 
     _private: Path | None = None
     _group: ProcessGroupLimit | None = None
 
+    def _limits(self) -> Limits:
+        return Limits(cpu_seconds=self.cpu_seconds, address_space_mb=self.address_space_mb)
+
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        import uuid
+
+        if self.enabled and not sandbox_disabled() and self.warm:
+            zygote = warm_zygote(self._limits())
+            assert self.kernel_spec is not None
+            self.kernel_spec.interrupt_mode = "message"  # a signal would stop at bubblewrap
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.transport = "ipc"
+            self.ip = str(zygote.private / f"{self.kernel_id}-ipc")
+            self.connection_file = str(zygote.private / f"{self.kernel_id}.json")
+            if self.provisioner is None:
+                spec = self.kernel_spec
+                self.provisioner = _ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
         if self.enabled and not sandbox_disabled():
             bwrap_path()  # fail before anything starts, with the message that says what to do
             if self._private is None:  # a restart reuses the folder
@@ -247,7 +461,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if self._private is not None:
+        if self._private is not None and not self.warm:
             # `python -P`: the submission's folder is not on sys.path, so a file it brings or writes
             # (a json.py, a labkit.py) cannot stand in for a module the checks import later.
             if Path(kernel_cmd[0]).name.startswith("python") and "-P" not in kernel_cmd:

@@ -87,6 +87,19 @@ def early_kernel(notebook: Path) -> Iterator[AsyncKernelManager | None]:
         stop_kernel(manager)
 
 
+def fast_notebook_validation() -> None:
+    """Validate notebooks with ``fastjsonschema``, which nbformat supports and installs.
+
+    nbformat checks every notebook it reads or writes against its JSON schema; with its
+    default, ``jsonschema``, that is about 50 ms for a lab notebook, with ``fastjsonschema``
+    (the schema compiled once) about 7. Valid notebooks pass both alike; an invalid one is
+    refused by both. An explicit ``NBFORMAT_VALIDATOR`` in the environment is left as it is.
+    """
+    import os
+
+    os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
+
+
 def defer_iri_grammar() -> None:
     """Make ``rfc3987_syntax`` build its grammar on first use, not when jsonschema imports it.
 

@@ -11,6 +11,7 @@ local pool and the cluster both call it: there is one grading code path.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import replace
@@ -49,27 +50,46 @@ def precheck(folder: Path, lab_name: str) -> str:
     return structure_problem(nb)
 
 
-def _private_config(private_root: Path, db_path: Path) -> Any:
-    """The course's own configuration, read from the shipped file, pointed at the private copy."""
+# Steps of the course's autograde pipeline that record rather than grade: the coordinator does
+# them, with the same nbgrader rules, into the real gradebook (autograder.grading.recorder).
+RECORDING_STEPS = {"SaveAutoGrades", "AssignLatePenalties", "FlagForReview"}
+
+
+def _private_config(private_root: Path, db_path: Path, layout: Layout, settings: dict[str, Any]) -> Any:
+    """The course's own configuration, read from the shipped file, pointed at the private copy.
+
+    Its grading steps run here as configured; its recording steps are left to the coordinator.
+    """
     from traitlets.config import Config
 
     from autograder.config import load_config
 
     config = load_config(private_root)
+    steps = config.Autograde.autograde_preprocessors
+    config.Autograde.autograde_preprocessors = [step for step in steps if step.__name__ not in RECORDING_STEPS]
     config.merge(
         Config(
             {
-                "CourseDirectory": {"root": str(private_root), "db_url": f"sqlite:///{db_path}"},
+                "CourseDirectory": {
+                    "root": str(private_root),
+                    "db_url": f"sqlite:///{db_path}",
+                    "autograded_directory": str(layout.autograded),
+                },
                 "NbGrader": {"logfile": ""},
                 "Autograde": {"force": True},
+                **settings,
             }
         )
     )
     return config
 
 
-def grade_payload(bundle: CourseBundle, job: Job) -> Result:
-    """Grade one submission in a private course made from the payload."""
+def grade_payload(bundle: CourseBundle, job: Job, warm: bool = False) -> Result:
+    """Grade one submission in a private course made from the payload.
+
+    ``warm``: fork its kernel from this process's warm sandbox (:class:`autograder.sandbox.Zygote`),
+    which a long-lived grading process keeps from one submission to the next.
+    """
     start = time.monotonic()
     if bundle.fingerprint != fingerprint():
         return StaleGrader(
@@ -77,19 +97,37 @@ def grade_payload(bundle: CourseBundle, job: Job) -> Result:
             "the coordinator's commit, run `make .venv/.installed` there, and restart the worker)"
         )
     with tempfile.TemporaryDirectory(prefix=f"course-grade-{job.student}-") as scratch:
-        result = _grade_in(Path(scratch), bundle, job)
+        result = _grade_in(Path(scratch), bundle, job, warm)
     return replace(result, seconds=round(time.monotonic() - start, 2))
 
 
-def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> Result:
-    from nbgrader.api import Gradebook
+def _grade_in(private_root: Path, bundle: CourseBundle, job: Job, warm: bool) -> Result:
+    """Grade in a private course; with ``warm``, the submission's working copy lives in the zygote's scratch.
+
+    Only that copy, nbgrader's autograded folder of this one submission, is inside the
+    sandbox; the private course with the lab's source and gradebook stays outside it.
+    """
+    if not warm:
+        return _grade(private_root, bundle, job, Layout(), {})
+    from autograder.sandbox import warm_zygote
+
+    work = Path(tempfile.mkdtemp(prefix="job-", dir=warm_zygote().scratch))
+    try:
+        layout = Layout(autograded=work / "autograded")
+        settings = {"SandboxedKernelManager": {"warm": True}}
+        return _grade(private_root, bundle, job, layout, settings)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _grade(private_root: Path, bundle: CourseBundle, job: Job, layout: Layout, settings: dict[str, Any]) -> Result:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
     from autograder.nbgrader_log import error_collecting_logger
 
     lab, student = bundle.lab, job.student
-    private = Lab(private_root, lab, Layout())
+    private = Lab(private_root, lab, layout)
     submitted = private.submitted(student)
     unpack(job.submission, submitted)
     reason = precheck(submitted, lab)
@@ -103,7 +141,7 @@ def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> Result:
     db_path = private_root / "autograder" / "gradebook.db"
     db_path.write_bytes(bundle.gradebook)
 
-    config = _private_config(private_root, db_path)
+    config = _private_config(private_root, db_path, layout, settings)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = lab
     coursedir.student_id = student
@@ -115,24 +153,25 @@ def _grade_in(private_root: Path, bundle: CourseBundle, job: Job) -> Result:
         detail = next((e for e in errors if "Traceback" not in e and "Please see" not in e), "") or str(exc)
         return MachineryFailed(f"nbgrader could not grade it: {detail[:300]}")
 
-    with Gradebook(f"sqlite:///{db_path}") as gradebook:
-        notebook = gradebook.find_submission_notebook(lab, lab, student)
-        scores = {g.name: (g.score, g.max_score) for g in notebook.grades}
     autograded = private.autograded(student)
-    graded = _grading_record(autograded / f"{lab}.ipynb", scores, pack(autograded))
+    graded = _grading_record(autograded / f"{lab}.ipynb", pack(autograded))
     extra = sorted(p.name for p in submitted.glob("*.ipynb") if p.name != f"{lab}.ipynb")
     if extra:
         graded = replace(graded, notes=(*graded.notes, f"not graded, not part of the lab: {', '.join(extra)}"))
     return graded
 
 
-def _grading_record(path: Path, scores: dict[str, tuple[float | None, float]], autograded: bytes) -> Graded:
-    """The result, with what grading wrote into the autograded notebook: incidents, outside checks' verdict."""
+def _grading_record(path: Path, autograded: bytes) -> Graded:
+    """The result: each cell's points by nbgrader's rule (what the coordinator will record), and
+    what grading wrote into the autograded notebook: incidents, the outside checks' verdict."""
+    from nbgrader.utils import determine_grade, is_grade
+
     from autograder.plugins.flag_for_review import review_reasons
-    from labkit.notebooks import read_notebook
+    from labkit.notebooks import grade_id, read_notebook
     from labkit.recovery import ENVIRONMENT, incidents
 
     nb = read_notebook(path)
+    scores = {grade_id(cell) or "": determine_grade(cell) for cell in nb.cells if is_grade(cell)}
     happened = incidents(nb)
     notes = tuple(f"{i.grade_id or 'cell ' + str(i.cell + 1)}: {i.reason}" for i in happened)
     environment = next((i.reason for i in happened if i.kind == ENVIRONMENT), "")

@@ -20,8 +20,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import determine_grade
 from traitlets import Bool, Float
 
-from autograder.verify.runner import RerunCell, plain_python, run_again
-from autograder.verify.screen import screen
+from autograder.verify.runner import RerunCell, run_again
+from autograder.verify.screen import screen_notebook
 from labkit.notebooks import grade_id, is_autograded_test, is_given
 from labkit.recovery import error_output
 
@@ -53,9 +53,7 @@ class RerunIfSuspicious(NbGraderPreprocessor):
         if not self.enabled:
             return nb, resources
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
-        learner = [c for c in code if not is_given(c) and not is_autograded_test(c)]
-        given = [plain_python(c.source) for c in code if is_given(c)]
-        findings = screen([plain_python(c.source) for c in learner], given)
+        findings = screen_notebook(nb)
         passed = {grade_id(c): c for c in code if is_autograded_test(c) and _passed(c)}
         if not (findings or self.always) or not passed:
             return nb, resources
@@ -70,5 +68,5 @@ class RerunIfSuspicious(NbGraderPreprocessor):
             evalue = f"passed inside your kernel, but failed when the notebook ran again without IPython: {message}"
             passed[gid].outputs = [error_output(ENAME, evalue)]
             self.log.warning("%s: %s", gid, evalue)
-        nb.metadata.setdefault("autograder", {})[RECORD] = {"screen": findings, "disagreements": disagreements}
+        nb.metadata.setdefault("autograder", {})[RECORD] = {"disagreements": disagreements}
         return nb, resources

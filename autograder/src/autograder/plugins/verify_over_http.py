@@ -8,6 +8,9 @@ trusted result stands), and the disagreement is recorded in the notebook's metad
 :class:`~autograder.plugins.flag_for_review.FlagForReview` writes to the gradebook for plain
 ``nbgrader autograde``.
 An outside check can only take points away: the in-kernel cell checks more than HTTP shows.
+Like the re-run without IPython, it is paid for only by submissions whose own code could have
+changed how the checks ran (:func:`autograder.verify.screen.screen_notebook`), unless
+``always`` is set.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from traitlets import Bool, Unicode
 
 from autograder.verify import lab_checks
 from autograder.verify.runner import run_outside_checks
+from autograder.verify.screen import screen_notebook
 from labkit.notebooks import grade_id, is_autograded_test
 
 ENAME = "CheckedFromOutside"
@@ -59,13 +63,14 @@ class VerifyOverHttp(NbGraderPreprocessor):
     """Check HTTP behaviour from outside the kernel and let that result stand."""
 
     enabled = Bool(True, help="Run the labs' outside checks during autograde.").tag(config=True)
+    always = Bool(False, help="Check every submission from outside, not only those the screen finds.").tag(config=True)
     checks_directory = Unicode(
         "", help="The folder of the labs' check definitions, <lab>.py each (the course's autograder/checks)."
     ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         lab = resources.get("nbgrader", {}).get("assignment")
-        enabled = self.enabled and lab and self.checks_directory
+        enabled = self.enabled and lab and self.checks_directory and (self.always or screen_notebook(nb))
         checks = lab_checks(Path(self.checks_directory) / f"{lab}.py") if enabled else None
         if checks is None:
             return nb, resources

@@ -170,7 +170,7 @@ def _run(source: str, namespace: dict, loop: asyncio.AbstractEventLoop, timeout:
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             result = eval(code, namespace)  # noqa: S307 - the submission's own cell, in the sandbox
             if asyncio.iscoroutine(result):

@@ -10,8 +10,11 @@ of statement, which ordinary answers to these labs never need:
   (``__dict__``, ``__class__``, ``__subclasses__``...) and frames;
 - modules made for it: ``sys`` beyond its streams, ``importlib``, ``ctypes``, ``gc``,
   ``inspect``, ``types``, ``unittest.mock``, ``pickle``/``marshal``, IPython's own;
-- assigning to an attribute of something imported (``TestClient.get = ...``), or of anything
-  but a plain name (``type(x).y = ...``);
+- assigning to an attribute of something imported or given, or of a name that may hold one
+  (``TestClient.get = ...``, ``T = TestClient; T.get = ...``, ``for T in [TestClient]: ...``,
+  ``store.count = ...``), or of a computed object (``type(x).y = ...``). Attributes of objects
+  the learner's code made (``app = FastAPI()``, ``order = await session.get(...)``, parameters)
+  are the learner's own to set;
 - binding again a name the lab's given code bound (``TestClient = Fake``, ``def seed(): ...``),
   except by importing the same thing again; a star import; importing a module that is not
   installed (a file the submission wrote or brought).
@@ -28,6 +31,7 @@ import ast
 import importlib.util
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 FORBIDDEN_NAMES = {
     "get_ipython",
@@ -68,6 +72,7 @@ FORBIDDEN_MODULES = {
     "labkit",
 }
 MUTATING_METHODS = {"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"}
+GROWING_METHODS = {"append", "extend", "insert", "remove"}
 SAFE_SYS = {"stdout", "stderr", "stdin", "version", "version_info", "platform", "maxsize", "byteorder"}
 DANGEROUS_ATTRIBUTES = {
     "__dict__",
@@ -109,6 +114,11 @@ DANGEROUS_ATTRIBUTES = {
 }
 
 
+# Calls whose result is not an object the caller made: binding a name to them does not make
+# the name the learner's own (``T = type(client)``, ``T = getattr(module, "TestClient")``).
+INTROSPECTION = FORBIDDEN_NAMES | {"type", "getattr"}
+
+
 def screen(learner_cells: Iterable[str], given_cells: Iterable[str]) -> list[str]:
     """What in ``learner_cells`` could change how later checks run (one line each); empty if nothing.
 
@@ -119,19 +129,138 @@ def screen(learner_cells: Iterable[str], given_cells: Iterable[str]) -> list[str
     imported = set(given.imports)
     findings: list[str] = []
     sources = list(learner_cells)
-    for source in sources:  # names any learner cell imports count as imported in every cell
+    module_bindings: dict[str, set[str]] = {}  # module-level name -> the names its values came from
+    for source in sources:  # what every learner cell binds counts in every other cell
         try:
-            imported |= set(_bindings(source).imports)
+            tree = ast.parse(source)
         except SyntaxError:
             continue
+        imported |= set(_bindings(source).imports)
+        for name, roots in _scope_bindings(tree).items():
+            module_bindings.setdefault(name, set()).update(roots)
+    trusted = imported | given.names
+    tainted = _tainted(module_bindings, trusted)
+    trees = []
+    for source in sources:
+        try:
+            trees.append(ast.parse(source))
+        except SyntaxError:
+            continue
+    mutators = _mutators(trees)
     for number, source in enumerate(sources, start=1):
         try:
             tree = ast.parse(source)
         except SyntaxError:
             findings.append(f"cell {number}: does not parse, so it cannot be read")
             continue
-        findings += [f"cell {number}: {what}" for what in _Findings(given, imported).visit_all(tree)]
+        findings_of = _Findings(given, trusted, tainted)
+        findings_of.mutators = mutators
+        findings += [f"cell {number}: {what}" for what in findings_of.visit_all(tree)]
     return findings
+
+
+def _mutators(trees: list[ast.AST]) -> frozenset[str]:
+    """Functions that set an attribute of one of their parameters: given a trusted object, they patch it."""
+    found = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            arguments = node.args
+            parameters = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+            for inner in ast.walk(node):
+                target = None
+                if isinstance(inner, ast.Attribute | ast.Subscript) and isinstance(inner.ctx, ast.Store | ast.Del):
+                    target = _root(inner)[0]
+                elif (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in ("setattr", "delattr")
+                    and inner.args
+                ):
+                    target = inner.args[0]
+                if isinstance(target, ast.Name) and target.id in parameters and not isinstance(node, ast.Lambda):
+                    found.add(node.name)
+    return frozenset(found)
+
+
+def _roots(value: ast.AST | None) -> set[str]:
+    """The names an expression's value may be, or be part of (``T = TestClient``, ``for c in [A, B]``).
+
+    A call's result is a new object (``FastAPI()``, ``await session.get(...)``): no roots; except
+    for the introspecting ones, whose result is what they were given (``type(x)``, ``getattr(m, n)``).
+    """
+    if value is None:
+        return set()
+    if isinstance(value, ast.Name):
+        return {value.id}
+    if isinstance(value, ast.Attribute | ast.Subscript | ast.Starred | ast.NamedExpr):
+        return _roots(value.value)
+    if isinstance(value, ast.Await):
+        return _roots(value.value)
+    if isinstance(value, ast.Call):
+        callee, _ = _root(value.func)
+        if isinstance(callee, ast.Name) and callee.id in INTROSPECTION:
+            return set().union(*(_roots(arg) for arg in value.args)) if value.args else set()
+        return set()
+    if isinstance(value, ast.Tuple | ast.List | ast.Set):
+        return set().union(*(_roots(element) for element in value.elts)) if value.elts else set()
+    if isinstance(value, ast.IfExp):
+        return _roots(value.body) | _roots(value.orelse)
+    if isinstance(value, ast.BoolOp):
+        return set().union(*(_roots(v) for v in value.values))
+    return set()
+
+
+def _targets(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List | ast.Starred):
+        inner = target.elts if not isinstance(target, ast.Starred) else [target.value]
+        return [name for element in inner for name in _targets(element)]
+    return []
+
+
+def _scope_bindings(owner: ast.AST) -> dict[str, set[str]]:
+    """Each name a body binds (not inside nested functions), with the roots of what it is bound to."""
+    found: dict[str, set[str]] = {}
+
+    def bind(names: list[str], roots: set[str]) -> None:
+        for name in names:
+            found.setdefault(name, set()).update(roots)
+
+    def walk(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bind([child.name], set())
+                continue
+            if isinstance(child, ast.Lambda):
+                continue
+            if isinstance(child, ast.Assign):
+                for target in child.targets:
+                    bind(_targets(target), _roots(child.value))
+            elif isinstance(child, ast.AnnAssign | ast.AugAssign):
+                bind(_targets(child.target), _roots(child.value))
+            elif isinstance(child, ast.For | ast.AsyncFor | ast.comprehension):
+                bind(_targets(child.target), _roots(child.iter))
+            elif isinstance(child, ast.withitem) and child.optional_vars is not None:
+                bind(_targets(child.optional_vars), _roots(child.context_expr))
+            elif isinstance(child, ast.NamedExpr):
+                bind(_targets(child.target), _roots(child.value))
+            walk(child)
+
+    walk(owner)
+    return found
+
+
+def _tainted(bindings: dict[str, set[str]], trusted: set[str]) -> set[str]:
+    """Names that may hold a trusted object (an import, a given name), directly or through another."""
+    tainted: set[str] = set()
+    while True:
+        more = {name for name, roots in bindings.items() if roots & (trusted | tainted)} - tainted
+        if not more:
+            return tainted
+        tainted |= more
 
 
 class _Bindings(ast.NodeVisitor):
@@ -171,11 +300,12 @@ def _bindings(source: str) -> _Bindings:
 
 
 class _Findings(ast.NodeVisitor):
-    def __init__(self, given: _Bindings, imported: set[str]) -> None:
-        self.given, self.imported = given, imported
+    def __init__(self, given: _Bindings, trusted: set[str], tainted: set[str]) -> None:
+        self.given, self.trusted, self.tainted = given, trusted, tainted
         self.found: list[str] = []
         self.depth = 0  # inside a function or class body: local names there are the learner's own
         self.parameters: list[set[str]] = []  # of the functions being visited, innermost last
+        self.scopes: list[tuple[set[str], set[str]]] = []  # per function: (names it binds, of them tainted)
         self.allowed: set[int] = set()  # Name nodes found harmless in their call (see visit_Call)
 
     def visit_all(self, tree: ast.AST) -> list[str]:
@@ -184,6 +314,8 @@ class _Findings(ast.NodeVisitor):
                 child.parent = node  # type: ignore[attr-defined]
         self.visit(tree)
         return list(dict.fromkeys(self.found))
+
+    mutators: frozenset[str] = frozenset()  # the learner's functions that change their arguments (set by screen)
 
     def visit_Call(self, node: ast.Call) -> None:
         """Two everyday uses are harmless: ``vars(obj)`` read (a log record's fields), and
@@ -200,6 +332,16 @@ class _Findings(ast.NodeVisitor):
             target = node.args[0]
             if isinstance(target, ast.Name) and self.parameters and target.id in self.parameters[-1]:
                 self.allowed.add(id(func))
+        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS | GROWING_METHODS:
+            root, computed = _root(func.value)
+            if isinstance(func.value, ast.Attribute | ast.Subscript) and (
+                computed or (isinstance(root, ast.Name) and self._may_be_trusted(root.id))
+            ):
+                self.add(node, f"changes a container of an object the checks may use (`.{func.attr}`)")
+        if isinstance(func, ast.Name) and func.id in self.mutators:
+            passed = set().union(*(_roots(arg) for arg in (*node.args, *(k.value for k in node.keywords))))
+            if any(self._may_be_trusted(name) for name in passed):
+                self.add(node, f"passes an object the checks may use to `{func.id}`, which changes its arguments")
         self.generic_visit(node)
 
     def add(self, node: ast.AST, what: str) -> None:
@@ -260,8 +402,31 @@ class _Findings(ast.NodeVisitor):
         if isinstance(node.ctx, ast.Store | ast.Del):
             if computed or not isinstance(root, ast.Name):
                 self.add(node, "assigns to an attribute of a computed object")
-            elif root.id in self.imported or root.id in self.given.imports:
-                self.add(node, f"assigns to an attribute of `{root.id}`, which is imported")
+            elif self._may_be_trusted(root.id):
+                self.add(node, f"assigns to an attribute of `{root.id}`, which may be an object the checks use")
+        self.generic_visit(node)
+
+    def _may_be_trusted(self, name: str) -> bool:
+        """Whether ``name`` may hold an import, a given object, or an alias of one, where it is used."""
+        for (bound, tainted), parameters in zip(reversed(self.scopes), reversed(self.parameters), strict=True):
+            if name in parameters:
+                return False
+            if name in bound:
+                return name in tainted
+        return name in self.trusted or name in self.tainted
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        """A given container is there to be written (``NOTES[id] = note``); a module's, or one
+        reached through a given object's attributes (``store.rows[1] = ...``), is not."""
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            root, computed = _root(node)
+            direct = isinstance(node.value, ast.Name)
+            if computed or (
+                isinstance(root, ast.Name)
+                and self._may_be_trusted(root.id)
+                and (not direct or root.id in self.given.imports or root.id not in self.given.names)
+            ):
+                self.add(node, "writes into a container of an object the checks may use")
         self.generic_visit(node)
 
     # -- scopes: what is bound inside a function or class body is the learner's own
@@ -282,9 +447,14 @@ class _Findings(ast.NodeVisitor):
         names = (
             {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} if arguments else set()
         )
+        if arguments is not None:
+            names |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+        bindings = _scope_bindings(node)
         self.parameters.append(names)
+        self.scopes.append((set(bindings), _tainted(bindings, self.trusted | self.tainted)))
         self._scoped(node)
         self.parameters.pop()
+        self.scopes.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
     visit_ClassDef = visit_FunctionDef
@@ -304,3 +474,20 @@ def _root(node: ast.AST) -> tuple[ast.AST, bool]:
         else:
             node = node.value
     return node, computed
+
+
+def screen_notebook(nb: Any) -> list[str]:
+    """:func:`screen` of a notebook's own code, found once and kept in its metadata (``autograder.screen``).
+
+    The learner's code is every code cell that is neither the lab's given code nor a test
+    cell (answer cells, and any cell the learner added).
+    """
+    record = nb.metadata.setdefault("autograder", {})
+    if "screen" not in record:
+        from autograder.verify.runner import plain_python
+        from labkit.notebooks import is_autograded_test, is_given
+
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        learner = [plain_python(c.source) for c in code if not is_given(c) and not is_autograded_test(c)]
+        record["screen"] = screen(learner, [plain_python(c.source) for c in code if is_given(c)])
+    return list(record["screen"])

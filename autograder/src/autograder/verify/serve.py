@@ -37,7 +37,7 @@ def _run_cells(cells: list[str]) -> dict:
     for source in cells:
         sink = io.StringIO()
         try:
-            code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 result = eval(code, namespace)  # noqa: S307 - the learner's own cell, in the sandbox
                 if asyncio.iscoroutine(result):

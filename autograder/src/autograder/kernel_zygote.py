@@ -1,0 +1,167 @@
+"""A warm kernel factory, run inside the grading sandbox: fork a kernel whose imports are already done.
+
+Started by :class:`autograder.sandbox.Zygote` as ``python -P kernel_zygote.py CONTROL_FD
+OUTSIDE_MOUNT_NS OUTSIDE_PID_NS MODULE ...``; it refuses to run in the namespaces it is told
+are the grader's (it empties ``/tmp``: only ever its own private one). It imports ipykernel
+and the modules named (the labs' stack: FastAPI, Pydantic, SQLAlchemy...), then serves
+requests, one JSON line each on the control pipe:
+
+- ``{"op": "start", "cwd": ..., "argv": [...]}``: fork; the child becomes an IPython kernel
+  started with ``argv`` in ``cwd`` (its imports cost nothing: they are the parent's, copied
+  on write), and the reply is ``{"pid": <pid in the sandbox>}``;
+- ``{"op": "reset"}``: kill every process this one started, and their orphans (a previous
+  kernel and whatever it left running), and empty the private ``/tmp``, so nothing of one submission
+  reaches the next (what is mounted under ``/tmp``, the folders the grader binds, is left
+  alone); reply ``{"ok": true}``.
+
+The process cannot be traced or read by its children (``PR_SET_DUMPABLE`` is off), adopts
+their orphans (``PR_SET_CHILD_SUBREAPER``) so that none escapes a reset, and reaps them.
+It must not import the grader: only the standard library and the modules it preloads.
+"""
+
+import contextlib
+import ctypes
+import importlib
+import json
+import os
+import shutil
+import signal
+import sys
+
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+PRIVATE_TMP = "/tmp"
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(option, value, 0, 0, 0)
+
+
+def _reap(*_: object) -> None:
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _descendants() -> list[int]:
+    """Every process descended from this one (orphans included: this process adopts them).
+
+    Only descendants, wherever this runs: never a process it did not start.
+    """
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+    mine, found = os.getpid(), []
+    for pid in parents:
+        ancestor, seen = parents.get(pid), 0
+        while ancestor is not None and ancestor > 0 and seen < 64:
+            if ancestor == mine:
+                found.append(pid)
+                break
+            ancestor, seen = parents.get(ancestor), seen + 1
+    return found
+
+
+def _mounted() -> list[str]:
+    """Every mount point of the sandbox: the folders bound into it (under /tmp too, in CI) must not be emptied."""
+    points = []
+    with open("/proc/self/mountinfo") as mounts:
+        for line in mounts:
+            points.append(line.split()[4].replace("\\040", " "))
+    return points
+
+
+def _holds_a_mount(path: str, mounts: list[str]) -> bool:
+    return any(point == path or point.startswith(path + "/") for point in mounts)
+
+
+def _reset() -> None:
+    for _ in range(50):
+        others = _descendants()
+        if not others:
+            break
+        for pid in others:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        _reap()
+    mounts = _mounted()
+    for name in os.listdir(PRIVATE_TMP):
+        path = os.path.join(PRIVATE_TMP, name)
+        if _holds_a_mount(path, mounts):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    os.makedirs(os.environ.get("HOME", "/tmp/home"), exist_ok=True)
+
+
+def _start_kernel(cwd: str, argv: list[str], log: str) -> None:
+    """In the forked child: become the kernel. Never returns."""
+    try:
+        os.setsid()
+        os.chdir(cwd)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if log else devnull
+        os.dup2(devnull, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.argv = ["ipykernel_launcher", *argv]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+    finally:
+        os._exit(0)
+
+
+def _inside_its_own_sandbox(outside_mount_ns: str, outside_pid_ns: str) -> bool:
+    """True only in namespaces other than the grader's: emptying /tmp anywhere else would be a disaster."""
+    return os.readlink("/proc/self/ns/mnt") != outside_mount_ns and os.readlink("/proc/self/ns/pid") != outside_pid_ns
+
+
+def main() -> None:
+    control = int(sys.argv[1])
+    if not _inside_its_own_sandbox(sys.argv[2], sys.argv[3]):
+        sys.exit("kernel_zygote.py runs only inside its own sandbox (mount and pid namespaces of its own)")
+    _prctl(PR_SET_DUMPABLE, 0)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    for module in ["ipykernel.kernelapp", *sys.argv[4:]]:
+        # A module that will not import here is imported by the kernel if it ever needs it.
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+    signal.signal(signal.SIGCHLD, _reap)
+    requests = os.fdopen(control, "r", buffering=1)
+    replies = os.fdopen(os.dup(control), "w", buffering=1)
+    _reset()
+    replies.write(json.dumps({"ready": True}) + "\n")
+    for line in requests:
+        request = json.loads(line)
+        if request["op"] == "start":
+            pid = os.fork()
+            if pid == 0:
+                requests.close()
+                replies.close()
+                _start_kernel(request["cwd"], request["argv"], request.get("log", ""))
+            replies.write(json.dumps({"pid": pid}) + "\n")
+        elif request["op"] == "reset":
+            _reset()
+            replies.write(json.dumps({"ok": True}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

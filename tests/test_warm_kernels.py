@@ -1,0 +1,86 @@
+"""Warm kernels (autograder.sandbox.Zygote): forked with their imports done, and still apart.
+
+course grade's graders fork each submission's kernel from one warm sandbox. What one
+submission's kernel leaves behind must never reach the next one's: files in the private
+/tmp (IPython's start-up folder among them), processes still running, and the zygote
+itself must be out of a kernel's reach. Each check runs two submissions in a row through
+the grading execution (GuardedExecute) and looks from the second at what the first did.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from traitlets.config import Config
+
+from autograder.plugins.guarded_execute import GuardedExecute
+from autograder.sandbox import close_zygote, warm_zygote
+
+
+@pytest.fixture
+def run():
+    zygote = warm_zygote()
+    count = 0
+
+    def execute(*sources: str, timeout: int = 10) -> list[str]:
+        nonlocal count
+        count += 1
+        work = zygote.scratch / f"job-{count}"
+        work.mkdir()
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+        config = Config({"SandboxedKernelManager": {"warm": True}})
+        GuardedExecute(timeout=timeout, config=config).preprocess(nb, {"metadata": {"path": str(work)}})
+        return ["".join(str(o.get("text", "")) + str(o.get("evalue", "")) for o in cell.outputs) for cell in nb.cells]
+
+    yield execute
+    close_zygote()
+
+
+def test_the_kernel_finds_the_labs_stack_already_imported(run):
+    (printed,) = run("import sys\nprint(sorted(m for m in ('fastapi', 'sqlalchemy', 'labkit') if m in sys.modules))")
+    assert "['fastapi', 'labkit', 'sqlalchemy']" in printed
+
+
+def test_files_left_in_tmp_do_not_reach_the_next_submission(run):
+    plant = (
+        "import os\nos.makedirs('/tmp/home/.ipython/profile_default/startup', exist_ok=True)\n"
+        "open('/tmp/home/.ipython/profile_default/startup/00-tamper.py', 'w').write('TAMPERED = True')\n"
+        "open('/tmp/note-for-the-next-one', 'w').write('hello')"
+    )
+    run(plant)
+    (printed,) = run("import os\nprint('TAMPERED' in globals(), os.path.exists('/tmp/note-for-the-next-one'))")
+    assert printed.strip() == "False False"
+
+
+def test_processes_left_running_do_not_outlive_their_submission(run):
+    linger = (
+        "import subprocess, sys\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)'], start_new_session=True)"
+    )
+    run(linger)
+    (printed,) = run("import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))")
+    pids = eval(printed)  # noqa: S307 - a list of ints printed by the test's own cell
+    assert len(pids) <= 3, f"processes left from the first submission are still there: {pids}"
+
+
+def test_a_kernel_cannot_read_or_trace_the_zygote(run):
+    probe = (  # reading another process's environment needs the right to trace it
+        "import os\nzygote = os.getppid()\n"
+        "try:\n    open(f'/proc/{zygote}/environ', 'rb').read(10)\n    print('read')\n"
+        "except OSError as error:\n    print('refused', type(error).__name__)"
+    )
+    (printed,) = run(probe)
+    assert printed.startswith("refused"), printed
+
+
+def test_the_submission_sees_only_its_own_working_copy(run, tmp_path: Path):
+    secret = warm_zygote().scratch.parent / f"beside-the-scratch-{os.getpid()}"
+    secret.write_text("hidden tests")
+    try:
+        (printed,) = run(f"import os\nprint(os.path.exists({str(secret)!r}), sorted(os.listdir('..')))")
+    finally:
+        secret.unlink()
+    assert printed.startswith("False"), printed
