@@ -597,6 +597,15 @@ MISTAKES = [
     ),
     Mistake(
         LAB,
+        "models",
+        "answer-routes",
+        '@router.post("", status_code=status.HTTP_201_CREATED, responses=REGISTRATION_ERRORS,',
+        '@router.post("", status_code=status.HTTP_201_CREATED,',
+        "registration raises 400 and 409 but documents neither",
+        requirement="route-documented",
+    ),
+    Mistake(
+        LAB,
         "injection",
         "answer-routes",
         STORE_ADD,
@@ -654,6 +663,24 @@ MISTAKES = [
         "async def update_profile(user_id: int,",
         "PATCH takes any integer as an id: 0, negatives, and values a database column cannot hold",
         requirement="patch-id-bounds",
+    ),
+    Mistake(
+        LAB,
+        "injection",
+        "answer-profile-route",
+        '@router.patch("/{user_id}", responses=NOT_FOUND,',
+        '@router.patch("/{user_id}",',
+        "the profile update raises 404 but does not document it",
+        requirement="patch-documented",
+    ),
+    Mistake(
+        LAB,
+        "injection",
+        "answer-registration",
+        "password: str = Field(min_length=8, max_length=128)",
+        "password: str = Field(min_length=8)",
+        "the password has no maximum length: a megabyte of it would be hashed",
+        requirement="oversize",
     ),
     # Task 10: the body-size limit (injection)
     Mistake(
