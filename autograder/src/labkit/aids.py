@@ -187,3 +187,155 @@ def raising(owner: Any, attribute: str, error: BaseException) -> Iterator[list[A
             setattr(owner, attribute, original)
         else:
             delattr(owner, attribute)
+
+
+def answered(client: Any, method: str, url: str, item: str, *, likely: str = "", **kwargs: Any) -> Any:
+    """``client.request(method, url, **kwargs)``, as a failed check when the app raised instead of answering.
+
+    TestClient re-raises into the test an exception the app let escape (a handler that crashed,
+    a function that is not defined yet), where it would stop the cell with no rubric tag and no
+    word of the request. This turns it into a failed check naming the request, the exception,
+    and ``likely``, the probable cause when the test knows it.
+    """
+    from labkit import expect
+
+    try:
+        return client.request(method, url, **kwargs)
+    except Exception as exc:  # the app's own failure, whatever its type
+        cause = f"; {likely}" if likely else ""
+        raised = f"{type(exc).__name__}: {exc}"
+        expect(False, f"{method} {url} raised {raised} inside the app instead of answering{cause}", item)
+        raise  # not reached: expect() raised
+
+
+@dataclass
+class BodyRead:
+    """What :class:`BodyWatch` saw of one HTTP request."""
+
+    path: str
+    body_messages: int = 0  # how many ``http.request`` messages the app took from ``receive``
+    asked_after_end: bool = False  # the app asked for more once the whole body had been delivered
+
+
+class BodyWatch:
+    """An ASGI wrapper that makes a body read twice fail at once, where a server would hang.
+
+    Wrap the app under test (``TestClient(BodyWatch(app))``). For each HTTP request it records
+    in ``requests`` a :class:`BodyRead`: how many body messages the app took, and whether it
+    asked for more after the last one. That late call is answered ``http.disconnect`` at once
+    (what a client that went away sends), where TestClient and real servers wait for the
+    response to finish. So a middleware that read the body and forgot to hand it on makes the
+    route fail within the request, with ``asked_after_end`` saying why, instead of hanging
+    the cell until its timeout. Not for streamed responses, which listen for a disconnect.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.requests: list[BodyRead] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = BodyRead(scope["path"])
+        self.requests.append(seen)
+        ended = False
+
+        async def watched() -> Any:
+            nonlocal ended
+            if ended:
+                seen.asked_after_end = True
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen.body_messages += 1
+                ended = not message.get("more_body", False)
+            return message
+
+        await self.app(scope, watched, send)
+
+
+@dataclass
+class Exchange:
+    """What an ASGI app sent during :func:`drive`, in order, with the HTTP answer read out of it."""
+
+    sent: list[dict[str, Any]]
+    unread: int = 0  # scripted messages the app never asked for
+
+    @property
+    def types(self) -> list[str]:
+        return [message["type"] for message in self.sent]
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status the app answered, or None if it never started a response."""
+        starts = [m for m in self.sent if m["type"] == "http.response.start"]
+        return starts[0]["status"] if starts else None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        starts = [m for m in self.sent if m["type"] == "http.response.start"]
+        return (
+            {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in starts[0].get("headers", [])}
+            if starts
+            else {}
+        )
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
+
+
+def drive(
+    app: Any,
+    messages: Sequence[dict[str, Any]],
+    *,
+    method: str = "POST",
+    path: str = "/",
+    headers: dict[str, str] | None = None,
+    scope_type: str = "http",
+) -> Exchange:
+    """Call the ASGI ``app`` once, ``receive`` giving ``messages`` in turn; what it sent.
+
+    For what TestClient cannot send: a body in several chunks (TestClient reads even a
+    generator whole and sends one message), a client that goes away halfway, a WebSocket
+    conversation checked message by message. Once ``messages`` are used up, ``receive``
+    answers a disconnect at once, so nothing waits. ``scope_type`` is ``"http"`` or
+    ``"websocket"``. It runs on an event loop of its own, so it works in a notebook cell.
+    ``Exchange.unread`` counts the messages the app never asked for (a limit that stopped
+    reading early). Exceptions the app raises propagate.
+    """
+    from anyio.from_thread import start_blocking_portal
+
+    scripted = list(messages)
+    sent: list[dict[str, Any]] = []
+    raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    scope: dict[str, Any] = {
+        "type": scope_type,
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "scheme": "http" if scope_type == "http" else "ws",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": raw_headers,
+        "client": ("testclient", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    if scope_type == "http":
+        scope["method"] = method
+    else:
+        scope["subprotocols"] = []
+    gone = {"type": "http.disconnect"} if scope_type == "http" else {"type": "websocket.disconnect", "code": 1000}
+
+    async def receive() -> dict[str, Any]:
+        return scripted.pop(0) if scripted else dict(gone)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with start_blocking_portal() as portal:
+        portal.call(app, scope, receive, send)
+    return Exchange(sent, unread=len(scripted))
