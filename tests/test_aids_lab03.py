@@ -69,11 +69,23 @@ def test_it_tells_a_call_on_the_event_loop_from_one_in_a_worker_thread():
 
 
 def test_a_broken_use_fails_and_the_original_comes_back():
-    with pytest.raises(AttributeError):
-        with spying(Hasher, "no_such_method"):
-            pass
+    with pytest.raises(AttributeError), spying(Hasher, "no_such_method"):
+        pass
     with pytest.raises(ZeroDivisionError), spying(Hasher, "verify") as calls:
         Hasher().verify("right")
         raise ZeroDivisionError
     assert len(calls) == 1 and calls[0].result is True
     assert Hasher.__dict__["verify"].__qualname__ == "Hasher.verify"  # restored after the error
+
+
+def test_a_call_that_raises_is_still_counted():
+    def boom(value: int) -> int:
+        raise ValueError(value)
+
+    class Owner:
+        pass
+
+    Owner.boom = staticmethod(boom)
+    with spying(Owner, "boom") as calls, pytest.raises(ValueError):
+        Owner.boom(3)
+    assert len(calls) == 1 and calls[0].args == (3,) and calls[0].result is None

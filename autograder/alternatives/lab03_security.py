@@ -7,7 +7,7 @@ from autograder.catalogue import Alternative
 
 LAB = "lab03_security"
 
-VALIDATOR_SETTINGS = '''import re
+VALIDATOR_SETTINGS = """import re
 
 from pydantic import ValidationInfo
 
@@ -55,9 +55,9 @@ class Settings(BaseSettings):
         if not low <= value <= high:
             raise ValueError(f"must be between {low} and {high}")
         return value
-'''
+"""
 
-DATETIME_TOKENS = '''ALGORITHM = "HS256"
+DATETIME_TOKENS = """ALGORITHM = "HS256"
 
 
 def create_access_token(user: User, settings: Settings, issued_at: datetime) -> str:
@@ -96,7 +96,7 @@ def verify_token(token: str, key: str, expected_type: str, now: Callable[[], dat
     if claims["type"] != expected_type:
         raise jwt.InvalidTokenError("wrong token type")
     return claims
-'''
+"""
 
 SYNC_LOGIN = '''class TokenPair(BaseModel):
     access_token: str
@@ -127,7 +127,7 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], settings: Setti
     return issue_tokens(user, settings, clock())
 '''
 
-SYNC_REFRESH = '''class RefreshRequest(BaseModel):
+SYNC_REFRESH = """class RefreshRequest(BaseModel):
     refresh_token: str
 
 
@@ -148,9 +148,9 @@ def refresh(body: RefreshRequest, settings: SettingsDep, clock: ClockDep) -> Tok
     if not user:
         raise refused
     return issue_tokens(user, settings, clock())
-'''
+"""
 
-HMAC_API_KEY = '''from collections import Counter
+HMAC_API_KEY = """from collections import Counter
 
 api_key_header = APIKeyHeader(name="X-API-Key")
 
@@ -171,9 +171,9 @@ service_router = APIRouter(prefix="/api/v1/internal", tags=["internal"])
 def stats(service: Annotated[str, Depends(require_service)]) -> Envelope[dict[str, int]]:
     roles = Counter(user.role for user in user_store.all())
     return Envelope[dict[str, int]](data={"customer": roles["customer"], "admin": roles["admin"]}, message="ok")
-'''
+"""
 
-CHUNKED_AVATAR = '''MAX_AVATAR_BYTES = 64 * 1024
+CHUNKED_AVATAR = """MAX_AVATAR_BYTES = 64 * 1024
 CHUNK = 16 * 1024
 
 
@@ -207,7 +207,7 @@ async def put_avatar(file: UploadFile, user: CurrentUser) -> Envelope[AvatarOut]
         raise HTTPException(415, detail="Not an image we accept")
     avatar_store[user.id] = (kind, content)
     return Envelope[AvatarOut](data=AvatarOut(media_type=kind, size=len(content)), message="saved")
-'''
+"""
 
 ASGI_HEADERS = '''from starlette.datastructures import MutableHeaders
 
@@ -247,7 +247,7 @@ def add_security_headers(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
 '''
 
-WINDOW_THROTTLE = '''class LoginThrottle(BaseHTTPMiddleware):
+WINDOW_THROTTLE = """class LoginThrottle(BaseHTTPMiddleware):
     def __init__(self, app: ASGIApp, *, path: str, store: FailureStore, max_failures: int,
                  max_failures_per_address: int, window_seconds: int,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -277,9 +277,9 @@ WINDOW_THROTTLE = '''class LoginThrottle(BaseHTTPMiddleware):
             for kind, _ in self.limits:
                 await self.store.add(f"{kind}|{who[kind]}", now, window)
         return answer
-'''
+"""
 
-MIDDLEWARE_LIST_FACTORY = '''from starlette.middleware import Middleware
+MIDDLEWARE_LIST_FACTORY = """from starlette.middleware import Middleware
 
 
 def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now, failure_store: FailureStore | None = None) -> FastAPI:
@@ -301,23 +301,55 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = utc_now, fail
     add_security_headers(app)  # add_middleware puts these outside the list above
     add_cors(app, settings)
     return app
-'''
+"""
 
 ALTERNATIVES = [
-    Alternative(LAB, "validator-bounds", "bounds and checks in field validators instead of Field(ge=, le=)",
-                {"answer-settings": VALIDATOR_SETTINGS}),
-    Alternative(LAB, "datetime-verifier", "int timestamps signed, token_hex ids, the time compared as datetimes",
-                {"answer-tokens": DATETIME_TOKENS}),
-    Alternative(LAB, "sync-handlers", "plain def login and refresh handlers (FastAPI runs them in a worker thread)",
-                {"answer-login": SYNC_LOGIN, "answer-refresh": SYNC_REFRESH}),
-    Alternative(LAB, "hmac-api-key", "hmac.compare_digest over every key, a Counter for the statistics",
-                {"answer-api-key": HMAC_API_KEY}),
-    Alternative(LAB, "chunked-avatar", "the upload read in chunks, never more than the limit plus one byte",
-                {"answer-avatar": CHUNKED_AVATAR}),
-    Alternative(LAB, "asgi-headers", "a pure ASGI middleware class instead of @app.middleware('http')",
-                {"answer-headers": ASGI_HEADERS}),
-    Alternative(LAB, "window-start-throttle", "other keys, the window as a start time, the refusal written inline",
-                {"answer-throttle": WINDOW_THROTTLE}),
-    Alternative(LAB, "middleware-list-factory", "FastAPI(middleware=[...]) for the inner layers, outermost first",
-                {"answer-app": MIDDLEWARE_LIST_FACTORY}),
+    Alternative(
+        LAB,
+        "validator-bounds",
+        "bounds and checks in field validators instead of Field(ge=, le=)",
+        {"answer-settings": VALIDATOR_SETTINGS},
+    ),
+    Alternative(
+        LAB,
+        "datetime-verifier",
+        "int timestamps signed, token_hex ids, the time compared as datetimes",
+        {"answer-tokens": DATETIME_TOKENS},
+    ),
+    Alternative(
+        LAB,
+        "sync-handlers",
+        "plain def login and refresh handlers (FastAPI runs them in a worker thread)",
+        {"answer-login": SYNC_LOGIN, "answer-refresh": SYNC_REFRESH},
+    ),
+    Alternative(
+        LAB,
+        "hmac-api-key",
+        "hmac.compare_digest over every key, a Counter for the statistics",
+        {"answer-api-key": HMAC_API_KEY},
+    ),
+    Alternative(
+        LAB,
+        "chunked-avatar",
+        "the upload read in chunks, never more than the limit plus one byte",
+        {"answer-avatar": CHUNKED_AVATAR},
+    ),
+    Alternative(
+        LAB,
+        "asgi-headers",
+        "a pure ASGI middleware class instead of @app.middleware('http')",
+        {"answer-headers": ASGI_HEADERS},
+    ),
+    Alternative(
+        LAB,
+        "window-start-throttle",
+        "other keys, the window as a start time, the refusal written inline",
+        {"answer-throttle": WINDOW_THROTTLE},
+    ),
+    Alternative(
+        LAB,
+        "middleware-list-factory",
+        "FastAPI(middleware=[...]) for the inner layers, outermost first",
+        {"answer-app": MIDDLEWARE_LIST_FACTORY},
+    ),
 ]

@@ -300,7 +300,7 @@ TOKENS = [
     mistake(
         "auth",
         "answer-tokens",
-        "    try:\n        issued_at, expires_at = int(claims[\"iat\"]), int(claims[\"exp\"])\n"
+        '    try:\n        issued_at, expires_at = int(claims["iat"]), int(claims["exp"])\n'
         "    except (TypeError, ValueError, OverflowError):\n"
         '        raise jwt.InvalidTokenError("iat and exp must be numbers of seconds") from None\n',
         '    issued_at, expires_at = claims["iat"], claims["exp"]\n',
@@ -853,7 +853,9 @@ CORS = [
 ]
 
 # create_app's middleware, as the worked solution adds them (innermost first)
-CATCH = "    app.add_middleware(CatchUnhandledErrors, logger=error_logger)  # innermost: a crash becomes a 500 in here\n"
+CATCH = (
+    "    app.add_middleware(CatchUnhandledErrors, logger=error_logger)  # innermost: a crash becomes a 500 in here\n"
+)
 THROTTLE_BLOCK = (
     "    app.add_middleware(\n"
     "        LoginThrottle,\n"
@@ -866,7 +868,9 @@ THROTTLE_BLOCK = (
     "    )\n"
 )
 HEADERS_LINE = "    add_security_headers(app)  # outside the throttle: a 429 carries the headers too\n"
-CORS_LINE = "    add_cors(app, settings)  # outermost: answers preflights, and decorates every answer, errors included\n"
+CORS_LINE = (
+    "    add_cors(app, settings)  # outermost: answers preflights, and decorates every answer, errors included\n"
+)
 MIDDLEWARE = CATCH + THROTTLE_BLOCK + HEADERS_LINE + CORS_LINE
 
 FACTORY = [
@@ -903,7 +907,10 @@ FACTORY = [
         "injection",
         "answer-app",
         MIDDLEWARE,
-        THROTTLE_BLOCK + HEADERS_LINE + CORS_LINE + "    app.add_middleware(CatchUnhandledErrors, logger=error_logger)\n",
+        THROTTLE_BLOCK
+        + HEADERS_LINE
+        + CORS_LINE
+        + "    app.add_middleware(CatchUnhandledErrors, logger=error_logger)\n",
         "CatchUnhandledErrors is added last, so it is the outermost layer and its 500 skips every other middleware",
         "factory-errors-inside",
     ),
