@@ -1,4 +1,4 @@
-"""lab03_security's worked solution as deployed: create_app with the two seeded accounts.
+"""lab03_security's worked solution as deployed: create_app with the two seeded accounts, tight login limits.
 
 Requests carry an admin's access token (valid for the whole run) and the warehouse service's
 API key, so the fuzzer reaches past the 401s into every route's validation and answers.
@@ -21,7 +21,8 @@ for _cell in _nbformat.read(_sys.argv[1], as_version=4).cells:
         exec(compile(_cell.source, "<cell>", "exec", dont_inherit=True), globals())
 seed_users()
 fuzz_settings = Settings()
-fuzz_app = create_app(fuzz_settings)
+# tight throttle limits, so that the fuzzer meets the 429 and checks that it is documented too
+fuzz_app = create_app(fuzz_settings.model_copy(update={"login_max_failures": 2, "login_max_failures_per_address": 3}))
 fuzz_token = create_access_token(
     user_store.by_username("root"), fuzz_settings.model_copy(update={"access_token_minutes": 60}), utc_now()
 )
