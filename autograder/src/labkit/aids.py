@@ -339,3 +339,78 @@ def drive(
     with start_blocking_portal() as portal:
         portal.call(app, scope, receive, send)
     return Exchange(sent, unread=len(scripted))
+
+
+@dataclass
+class Call:
+    """One call that :func:`spying` saw: its arguments, where it ran, and what it returned."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    thread: str  # the name of the thread it ran in
+    on_event_loop: bool  # True when an asyncio event loop was running in that thread (the code blocked it)
+    result: Any = None  # what it returned (awaited, for a coroutine); None until it returns
+
+
+@contextlib.contextmanager
+def spying(owner: Any, attribute: str) -> Iterator[list[Call]]:
+    """Record every call of ``owner.attribute`` inside the block, and still run it; yields the calls.
+
+    Each :class:`Call` holds the arguments, the thread, and the result once it has returned
+    (e.g. how many bytes each ``UploadFile.read`` gave the handler).
+
+    For "not even called" (count them: a throttled login must not hash the password) and
+    "not on the event loop" (``on_event_loop`` is read in the thread the call ran in, where
+    the code runs, not in the notebook's). Works for plain and coroutine functions and
+    methods alike (a method patched on its class still receives ``self`` first), and
+    always restores the original.
+    """
+    import asyncio
+    import functools
+    import inspect
+
+    original = getattr(owner, attribute)
+    own = attribute in getattr(owner, "__dict__", {})  # else it comes from a class: restore by deleting
+    calls: list[Call] = []
+    lock = threading.Lock()
+
+    def record(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Call:
+        try:
+            asyncio.get_running_loop()
+            on_loop = True
+        except RuntimeError:
+            on_loop = False
+        call = Call(args, dict(kwargs), threading.current_thread().name, on_loop)
+        with lock:
+            calls.append(call)  # recorded before it runs: a call that raises still counts
+        return call
+
+    if inspect.iscoroutinefunction(original):
+
+        @functools.wraps(original)
+        async def spy_async(*args: Any, **kwargs: Any) -> Any:
+            call = record(args, kwargs)
+            call.result = await original(*args, **kwargs)
+            return call.result
+
+        replacement: Callable[..., Any] = spy_async
+    else:
+
+        @functools.wraps(original)
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            call = record(args, kwargs)
+            call.result = original(*args, **kwargs)
+            return call.result
+
+        replacement = spy
+    raw = getattr(owner, "__dict__", {}).get(attribute)
+    if isinstance(raw, staticmethod | classmethod):
+        replacement = staticmethod(replacement)  # `original` is already bound (classmethod) or plain (staticmethod)
+    setattr(owner, attribute, replacement)
+    try:
+        yield calls
+    finally:
+        if own:
+            setattr(owner, attribute, raw)
+        else:
+            delattr(owner, attribute)
