@@ -200,7 +200,7 @@ async def get_order(order_id: Annotated[int, Path(gt=0, le=MAX_ID)], session: Se
     return Envelope[OrderDetail](data=OrderDetail.model_validate(order, from_attributes=True), message="OK")
 '''
 
-_HEALTH_WITH_SELECT = '''
+_HEALTH_WITH_SELECT = """
 @app.get("/api/health", tags=["health"], responses={503: {"model": ErrorEnvelope}})
 async def health(session: SessionDep) -> Envelope[dict[str, str]]:
     try:
@@ -209,9 +209,9 @@ async def health(session: SessionDep) -> Envelope[dict[str, str]]:
         logger.error("database health check failed", exc_info=True)
         raise HTTPException(503, "The service is unavailable") from None
     return Envelope(data={"database": "ok"}, message="OK")
-'''
+"""
 
-_MIGRATION_IN_BATCH = '''
+_MIGRATION_IN_BATCH = """
 def add_product_category() -> None:
     with op.batch_alter_table("products") as batch:
         batch.add_column(sa.Column("category", sa.String(length=40), server_default=sa.text("'general'"), nullable=False))
@@ -227,7 +227,7 @@ def drop_product_category() -> None:
 ADD_CATEGORY = Migration(revision="0002", down_revision=INITIAL_SCHEMA.revision,
                          upgrade=add_product_category, downgrade=drop_product_category)
 MIGRATIONS = [INITIAL_SCHEMA] + [ADD_CATEGORY]
-'''
+"""
 
 ALTERNATIVES = [
     Alternative(

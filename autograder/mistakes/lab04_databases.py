@@ -20,8 +20,8 @@ MODELS = [
     mistake(
         "models",
         "answer-models",
-        '    name: Mapped[str] = mapped_column(String(100))\n\n    orders:',
-        '    name: Mapped[str | None] = mapped_column(String(100))\n\n    orders:',
+        "    name: Mapped[str] = mapped_column(String(100))\n\n    orders:",
+        "    name: Mapped[str | None] = mapped_column(String(100))\n\n    orders:",
         "the customer's name is declared Optional, so the column allows NULL",
         "models-not-null",
     ),
@@ -61,7 +61,7 @@ MODELS = [
         "models",
         "answer-models",
         '    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)\n',
-        "    @sa.orm.validates(\"stock\")\n"
+        '    @sa.orm.validates("stock")\n'
         "    def stock_not_negative(self, key: str, value: int) -> int:\n"
         "        if value < 0:\n"
         '            raise ValueError("stock cannot be negative")\n'
@@ -492,8 +492,8 @@ LIST = [
     mistake(
         "injection",
         "answer-list",
-        ".order_by(column.desc() if order == \"desc\" else column.asc(), Product.id)",
-        ".order_by(column.desc() if order == \"desc\" else column.asc())",
+        '.order_by(column.desc() if order == "desc" else column.asc(), Product.id)',
+        '.order_by(column.desc() if order == "desc" else column.asc())',
         "no second sort key, so products with equal values come in whatever order the database finds them",
         "sort-ties",
     ),
@@ -618,8 +618,10 @@ _COMMITTED_AS_IT_GOES = (
 
 # ... and two transactions: the stock first, then the order.
 _STOCK_THEN_ORDER = (
-    "    async with session.begin():\n        lines = []\n" + _TAKE_STOCK
-    + "    async with session.begin():  # the stock is ours: now write the order\n" + _WRITE_ORDER
+    "    async with session.begin():\n        lines = []\n"
+    + _TAKE_STOCK
+    + "    async with session.begin():  # the stock is ours: now write the order\n"
+    + _WRITE_ORDER
 )
 
 ORDERS = [
