@@ -233,6 +233,29 @@ class BodyWatch:
         self.app = app
         self.requests: list[BodyRead] = []
 
+
+@dataclass(frozen=True)
+class SentBody:
+    """One non-empty ``http.response.body`` message an app sent, and what the probe said then."""
+
+    body: bytes
+    probe: Any = None
+
+
+class ResponseRecorder:
+    """An ASGI app that serves ``app`` unchanged and records each response body message it sends.
+
+    Streaming is observed where it happens: each body message is recorded the moment the app
+    sends it, together with ``probe()`` at that moment (e.g. how many rows a source had
+    produced), so a test can tell a stream from a body built first, without racing the client
+    that reads it. ``TestClient(ResponseRecorder(app))`` runs the lifespan of ``app`` as usual.
+    """
+
+    def __init__(self, app: Any, probe: Callable[[], Any] | None = None) -> None:
+        self.app = app
+        self.probe = probe
+        self.bodies: list[SentBody] = []
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -414,3 +437,12 @@ def spying(owner: Any, attribute: str) -> Iterator[list[Call]]:
             setattr(owner, attribute, raw)
         else:
             delattr(owner, attribute)
+
+
+
+        async def recording(message: Any) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                self.bodies.append(SentBody(bytes(message["body"]), self.probe() if self.probe else None))
+            await send(message)
+
+        await self.app(scope, receive, recording)
