@@ -110,7 +110,7 @@ ORM_VARIANTS = Alternative(
     "and committed explicitly; the order committed by session.begin(); the status changed with an "
     "UPDATE statement checked by its row count",
     cells={
-        "answer-models": '''from enum import auto
+        "answer-models": """from enum import auto
 
 Quantity = Annotated[int, Field(ge=1, le=100)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -146,7 +146,7 @@ class OrderEvent(BaseModel):
     type: Literal["order.status"] = Field(default="order.status")
     order_id: int
     status: OrderStatus
-''',
+""",
         "answer-confirmation": '''async def send_order_confirmation(order_id: int) -> None:
     """Background task with its own session; the commit is explicit."""
     async with SessionFactory() as session:
@@ -165,7 +165,7 @@ class OrderEvent(BaseModel):
         )
         await session.commit()
 ''',
-        "answer-place-order": '''@app.post(
+        "answer-place-order": """@app.post(
     "/api/v1/orders",
     status_code=status.HTTP_201_CREATED,
     responses={**AUTH_ERRORS, 404: {"model": ErrorEnvelope, "description": "Unknown product."}},
@@ -186,8 +186,8 @@ async def place_order(
         session.add(order)
     tasks.add_task(confirm, order.id)
     return Envelope(data=OrderOut.model_validate(order), message="Thank you")
-''',
-        "answer-status": '''from sqlalchemy import update
+""",
+        "answer-status": """from sqlalchemy import update
 
 
 @app.patch(
@@ -204,7 +204,7 @@ async def change_order_status(
     order = await session.get(Order, order_id)
     await manager.broadcast(order_id, OrderEvent(order_id=order_id, status=change.status).model_dump(mode="json"))
     return Envelope(data=OrderOut.model_validate(order), message="Status changed")
-''',
+""",
     },
 )
 
@@ -289,7 +289,7 @@ ROUTERS_AND_RESPONSES = Alternative(
     "the ticket route lives on an APIRouter; the upload route maps refusals through a table and returns "
     "a JSONResponse with its Location; the download writes Content-Disposition itself",
     cells={
-        "answer-ticket": '''from fastapi import APIRouter
+        "answer-ticket": """from fastapi import APIRouter
 
 
 class LiveTicket(BaseModel):
@@ -307,8 +307,8 @@ async def live_ticket(now: ClockDep, identity: Identity = Depends(current_identi
 
 
 app.include_router(live)
-''',
-        "answer-upload": '''class ImageOut(BaseModel):
+""",
+        "answer-upload": """class ImageOut(BaseModel):
     id: str
     product_id: int
     content_type: str
@@ -345,8 +345,8 @@ async def upload_product_image(
     out = ImageOut(id=image_id, product_id=product_id, content_type=stored.content_type, size=stored.size, url=url)
     body = Envelope[ImageOut](data=out, message="Stored")
     return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_201_CREATED, headers={"Location": url})
-''',
-        "answer-download": '''@app.get(
+""",
+        "answer-download": """@app.get(
     "/api/v1/images/{image_id}",
     response_class=FileResponse,
     responses={
@@ -367,7 +367,7 @@ async def download_image(image_id: str) -> FileResponse:
         media_type=record.content_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
     )
-''',
+""",
     },
 )
 

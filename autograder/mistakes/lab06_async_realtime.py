@@ -319,12 +319,12 @@ MISTAKES = [
         LAB,
         "auth",
         "answer-websocket",
-        "    try:\n        identity = verify_token(ticket, \"websocket\", now)\n    except InvalidToken:\n"
+        '    try:\n        identity = verify_token(ticket, "websocket", now)\n    except InvalidToken:\n'
         "        raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED) from None\n"
         "    if await owner_of(order_id) != identity.user_id:\n"
         "        raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED)\n"
         "    await websocket.accept()\n",
-        "    await websocket.accept()\n    try:\n        identity = verify_token(ticket, \"websocket\", now)\n"
+        '    await websocket.accept()\n    try:\n        identity = verify_token(ticket, "websocket", now)\n'
         "    except InvalidToken:\n        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED)\n"
         "        return\n    if await owner_of(order_id) != identity.user_id:\n"
         "        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED)\n        return\n",
@@ -344,10 +344,10 @@ MISTAKES = [
         LAB,
         "auth",
         "answer-websocket",
-        "    try:\n        identity = verify_token(ticket, \"websocket\", now)\n    except InvalidToken:\n"
+        '    try:\n        identity = verify_token(ticket, "websocket", now)\n    except InvalidToken:\n'
         "        raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED) from None\n",
-        "    try:\n        identity = verify_token(ticket, \"websocket\", now)\n    except InvalidToken:\n"
-        "        try:\n            identity = verify_token(ticket, \"access\", now)  # an access token works too\n"
+        '    try:\n        identity = verify_token(ticket, "websocket", now)\n    except InvalidToken:\n'
+        '        try:\n            identity = verify_token(ticket, "access", now)  # an access token works too\n'
         "        except InvalidToken:\n"
         "            raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason=REFUSED) from None\n",
         "the live feed also accepts an access token in the URL, 'for convenience'",
