@@ -1,5 +1,5 @@
 # `make demo` runs the instructor's job on the bundled sample cohort, `make lab` opens the
-# course, `make test` runs the test suite.
+# course, `make test` runs the test suite, `make check` its fast tier for everyday work.
 # Each creates .venv and installs the pinned stack into it on first use.
 
 PYTHON ?= python3
@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 SYSTEM_PACKAGES := bubblewrap
 SYSTEM_COMMANDS := bwrap
 
-.PHONY: demo lab test build lint check-python system system-packages clean
+.PHONY: demo lab test check build lint check-python system system-packages clean
 
 demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample class, feedback, reports
 	$(BIN)/course demo
@@ -25,6 +25,15 @@ lab: $(STAMP)  ## open JupyterLab on the repository
 test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The fast tier (a few minutes): lint, the package's own tests, and one lab (the warm-up)
+# built, linted and graded end to end with its whole catalogue.
+FAST_TESTS := tests/test_lint.py tests/test_layout.py tests/test_scoring.py tests/test_screen.py \
+	tests/test_speedups.py tests/test_build.py tests/test_catalogue.py tests/test_grading.py tests/test_check.py
+check: $(STAMP) system  ## the fast tier: lint, the package's unit tests, one lab graded end to end
+	$(BIN)/ruff check .
+	$(BIN)/course lint
+	COURSE_LABS=lab00 $(BIN)/pytest -q $(FAST_TESTS)
 
 # Debian packages the tests use, installed only when missing: PostgreSQL's server (the
 # gradebook tests start one; its binaries live in /usr/lib/postgresql/<version>/bin), and

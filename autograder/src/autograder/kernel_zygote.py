@@ -28,6 +28,21 @@ import shutil
 import signal
 import sys
 
+# What starting an IPython kernel imports (measured: its debugger's debugpy is most of it).
+KERNEL_MODULES = [
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.iostream",
+    "ipykernel.heartbeat",
+    "ipykernel.debugger",
+    "debugpy",
+    "jupyter_client.session",
+    "tornado.ioloop",
+    "psutil",
+    "sqlite3",
+    "pydoc",
+]
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PRIVATE_TMP = "/tmp"
@@ -140,7 +155,7 @@ def main() -> None:
         sys.exit("kernel_zygote.py runs only inside its own sandbox (mount and pid namespaces of its own)")
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
-    for module in ["ipykernel.kernelapp", *sys.argv[4:]]:
+    for module in [*KERNEL_MODULES, *sys.argv[4:]]:
         # A module that will not import here is imported by the kernel if it ever needs it.
         with contextlib.suppress(Exception):
             importlib.import_module(module)
