@@ -4,7 +4,18 @@ from autograder.catalogue import Mistake
 
 LAB = "lab00_warmup"
 
+# The first mistake is the sample class's typical one (autograder.sample_class) and the one the browser
+# test types: creating a note answers 200 instead of 201 Created.
 MISTAKES = [
+    Mistake(
+        LAB,
+        "status-codes",
+        "answer-create-note",
+        '@app.post("/api/v1/notes", status_code=status.HTTP_201_CREATED)',
+        '@app.post("/api/v1/notes")',
+        "creating a note answers 200 instead of 201 Created",
+        requirement="create-note-201",
+    ),
     Mistake(
         LAB,
         "status-codes",
@@ -22,15 +33,6 @@ MISTAKES = [
         '@app.api_route("/api/v1/health", methods=["GET", "POST"])',
         "the health route also accepts POST instead of answering it 405",
         requirement="health-get-only",
-    ),
-    Mistake(
-        LAB,
-        "status-codes",
-        "answer-create-note",
-        '@app.post("/api/v1/notes", status_code=status.HTTP_201_CREATED)',
-        '@app.post("/api/v1/notes")',
-        "creating a note answers 200 instead of 201 Created",
-        requirement="create-note-201",
     ),
     Mistake(
         LAB,
