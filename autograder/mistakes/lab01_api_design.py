@@ -573,10 +573,10 @@ MISTAKES = [
         "v2 converts the stored row's price in place, so v1 then reads a Money instead of a Decimal",
         requirement="v2-leaves-v1",
     ),
-    # --------------------------------------------------------------------- Task 11: the app
+    # --------------------------------------------------------------------- Task 10: the app
     Mistake(
         LAB,
-        "status-codes",
+        "models",
         "answer-app",
         "app.include_router(router)\n",
         'app.include_router(router, prefix="/api/v1")\n',
@@ -585,14 +585,14 @@ MISTAKES = [
     ),
     Mistake(
         LAB,
-        "status-codes",
+        "models",
         "answer-app",
         "app.add_exception_handler(RequestValidationError, validation_failed)",
         "app.add_exception_handler(ValidationError, validation_failed)",
         "the handler is registered for Pydantic's ValidationError, so FastAPI's own 422 handler still answers",
         requirement="app-422-no-echo",
     ),
-    # --------------------------------------------------------------------- Task 12: OpenAPI
+    # --------------------------------------------------------------------- Task 11: OpenAPI
     Mistake(
         LAB,
         "openapi",
