@@ -283,7 +283,7 @@ def _assembled(clients: dict[str, Any]) -> None:
         ("GET", "/api/v2/products/3", {}),
         ("GET", f"{BASE}?limit=2&offset=1", {}),
         ("POST", BASE, {"json": {"name": "Cup", "price": "3.00"}}),
-        ("DELETE", f"{BASE}/2", {}),
+        ("PATCH", f"{BASE}/2", {"json": {"stock": 9}}),
     ):
         from_app = answered(clients["app"], method, url, **kwargs)
         alone = answered(clients["both"], method, url, **kwargs)
