@@ -9,6 +9,11 @@ observe, never how the learner's code is built:
 - :class:`Events`: a shared, ordered record of what happened, for "before", "after", "then";
 - :func:`captured_logs`: the log records a logger emitted, for "logged" and "never logged";
 - :func:`raising`: make one callable fail with a chosen exception, for failure paths.
+- :func:`spying`: record every call of a function and still run it, for "not called" and "off the loop";
+- :func:`answered`: a request that must be answered, with a hint naming the likely cause if it is not;
+- :class:`BodyWatch`: how an app read request bodies, for limits enforced while reading;
+- :func:`drive`: one raw ASGI exchange, for disconnects and malformed framing;
+- :class:`ResponseRecorder`: each body message an app sent and when, for streaming.
 
 They run inside the learner's kernel (and the grader's), so they import nothing beyond the
 standard library and what every lab already uses.
@@ -233,29 +238,6 @@ class BodyWatch:
         self.app = app
         self.requests: list[BodyRead] = []
 
-
-@dataclass(frozen=True)
-class SentBody:
-    """One non-empty ``http.response.body`` message an app sent, and what the probe said then."""
-
-    body: bytes
-    probe: Any = None
-
-
-class ResponseRecorder:
-    """An ASGI app that serves ``app`` unchanged and records each response body message it sends.
-
-    Streaming is observed where it happens: each body message is recorded the moment the app
-    sends it, together with ``probe()`` at that moment (e.g. how many rows a source had
-    produced), so a test can tell a stream from a body built first, without racing the client
-    that reads it. ``TestClient(ResponseRecorder(app))`` runs the lifespan of ``app`` as usual.
-    """
-
-    def __init__(self, app: Any, probe: Callable[[], Any] | None = None) -> None:
-        self.app = app
-        self.probe = probe
-        self.bodies: list[SentBody] = []
-
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -364,6 +346,41 @@ def drive(
     return Exchange(sent, unread=len(scripted))
 
 
+@dataclass(frozen=True)
+class SentBody:
+    """One non-empty ``http.response.body`` message an app sent, and what the probe said then."""
+
+    body: bytes
+    probe: Any = None
+
+
+class ResponseRecorder:
+    """An ASGI app that serves ``app`` unchanged and records each response body message it sends.
+
+    Streaming is observed where it happens: each body message is recorded the moment the app
+    sends it, together with ``probe()`` at that moment (e.g. how many rows a source had
+    produced), so a test can tell a stream from a body built first, without racing the client
+    that reads it. ``TestClient(ResponseRecorder(app))`` runs the lifespan of ``app`` as usual.
+    """
+
+    def __init__(self, app: Any, probe: Callable[[], Any] | None = None) -> None:
+        self.app = app
+        self.probe = probe
+        self.bodies: list[SentBody] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def recording(message: Any) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                self.bodies.append(SentBody(bytes(message["body"]), self.probe() if self.probe else None))
+            await send(message)
+
+        await self.app(scope, receive, recording)
+
+
 @dataclass
 class Call:
     """One call that :func:`spying` saw: its arguments, where it ran, and what it returned."""
@@ -437,12 +454,3 @@ def spying(owner: Any, attribute: str) -> Iterator[list[Call]]:
             setattr(owner, attribute, raw)
         else:
             delattr(owner, attribute)
-
-
-
-        async def recording(message: Any) -> None:
-            if message["type"] == "http.response.body" and message.get("body"):
-                self.bodies.append(SentBody(bytes(message["body"]), self.probe() if self.probe else None))
-            await send(message)
-
-        await self.app(scope, receive, recording)
