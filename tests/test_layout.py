@@ -34,3 +34,39 @@ def test_in_process_schema_version_is_what_alembic_prints(tmp_path: Path):
         [str(BIN / "alembic"), "-c", str(ini), "heads"], capture_output=True, text=True, check=True
     ).stdout
     assert printed.split()[0] == schema_version()
+
+
+def test_files_a_grading_run_writes_do_not_change_the_worker_fingerprint():
+    """A learner's helper ``.py`` lands in submitted/ and autograded/: workers must not see new code.
+
+    The fingerprint once hashed every ``.py`` under ``autograder/``, data folders included, so one
+    handed-in helper made every cluster worker refuse its jobs as stale. A ``.py`` added to the
+    code itself must still change it (else the check could never fail).
+    """
+    from autograder.grading.bundle import fingerprint
+
+    layout = Layout()
+    probes = [
+        REPO / folder / "fingerprint-probe" / "lab00_warmup" / "helper.py"
+        for folder in (layout.submitted, layout.autograded)
+    ]
+    code_probe = REPO / "autograder" / "src" / "labkit" / "_fingerprint_probe.py"
+    fingerprint.cache_clear()
+    before = fingerprint()
+    try:
+        for probe in probes:
+            probe.parent.mkdir(parents=True, exist_ok=True)
+            probe.write_text("x = 1\n")
+        fingerprint.cache_clear()
+        assert fingerprint() == before, "a submitted .py changed the workers' fingerprint"
+        code_probe.write_text("x = 1\n")
+        fingerprint.cache_clear()
+        assert fingerprint() != before, "a new module of the code left the fingerprint unchanged"
+    finally:
+        code_probe.unlink(missing_ok=True)
+        for probe in probes:
+            probe.unlink(missing_ok=True)
+            for folder in (probe.parent, probe.parent.parent):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+        fingerprint.cache_clear()
