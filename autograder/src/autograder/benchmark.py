@@ -5,10 +5,10 @@ It builds one cohort of a lab (the sample class's gradable kinds, repeated), the
 1. grades it with plain, sequential ``nbgrader autograde`` (the baseline);
 2. grades the same submissions with ``course grade`` (parallel workers);
 3. checks that every submission got identical per-cell scores from both;
-4. grades them again with ``course grade`` minus the outside checks, then minus the sandbox
-   too, to show what each protection costs;
-5. executes the same notebooks bare with nbclient (no nbgrader at all), as many at a time
+4. executes the same notebooks bare with nbclient (no nbgrader at all), as many at a time
    as there are workers: the floor;
+5. records the graded results again through the coordinator's recorder, to measure how many
+   results a minute one coordinator can take from a cluster;
 6. times ``course check`` on the lab's solution, and the floors it cannot go below.
 
 With ``--cluster 1,2,4`` it measures instead how grading throughput grows with the number
@@ -111,35 +111,60 @@ def _bare_seconds(lab: Lab, workers: int, limit: int | None = None) -> float:
     return time.perf_counter() - start
 
 
-def _grade_seconds(lab: Lab, workers: int, sandbox: bool = True, outside_checks: bool = True) -> float:
-    """``course grade`` of the cohort, optionally without the protections (to see what they cost)."""
+def _grade_seconds(lab: Lab, workers: int) -> float:
+    """``course grade`` of the cohort, with every protection it always has."""
     from autograder.grading.coordinator import grade_lab
-    from autograder.sandbox import SANDBOX_ENV
 
-    if not outside_checks:
-        with (lab.root / "nbgrader_config.py").open("a") as config:
-            config.write("\nc.VerifyOverHttp.enabled = False\n")
-    before = os.environ.get(SANDBOX_ENV)
-    if not sandbox:
-        os.environ[SANDBOX_ENV] = "off"
-    try:
-        start = time.perf_counter()
-        grade_lab(lab, workers=workers)
-        return time.perf_counter() - start
-    finally:
-        if before is None:
-            os.environ.pop(SANDBOX_ENV, None)
-        else:
-            os.environ[SANDBOX_ENV] = before
+    start = time.perf_counter()
+    grade_lab(lab, workers=workers)
+    return time.perf_counter() - start
+
+
+def recording_rates(lab: Lab, batch_sizes: tuple[int, ...] = (1, 16)) -> list[tuple[int, float]]:
+    """Results a minute the coordinator records, for each batch size: (batch size, rate).
+
+    On a cluster one coordinator records what every core grades, so its recording rate caps
+    the whole class's throughput. The cohort's graded results are recorded again (as a
+    regrade would), through the same :class:`Recorder` ``course grade`` uses; batch size 1 is
+    results arriving one by one, larger batches are many workers finishing at once.
+    """
+    from autograder.grading.bundle import pack
+    from autograder.grading.journal import find_submissions
+    from autograder.grading.recorder import Finished, Recorder
+    from autograder.grading.results import Graded
+
+    course = Course.at(lab.root)
+    scores = _scores(lab)
+    finished = [
+        Finished(
+            submission,
+            Graded(
+                {name: (score, 0.0) for name, score in scores[submission.student].items()},
+                pack(lab.autograded(submission.student)),
+            ),
+        )
+        for submission in find_submissions(lab)
+        if lab.autograded(submission.student).is_dir()
+    ]
+    rates = []
+    for size in batch_sizes:
+        recorder = Recorder(course, lab)
+        try:
+            start = time.perf_counter()
+            for first in range(0, len(finished), size):
+                recorder.record(finished[first : first + size])
+            rates.append((size, 60 * len(finished) / (time.perf_counter() - start)))
+        finally:
+            recorder.close()
+    return rates
 
 
 def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = None) -> str:
     """Plain nbgrader, course grade and the bare-execution floor on one cohort, in one run.
 
-    Besides the full ``course grade``, the same cohort is graded twice more with parts of
-    its protection switched off (no outside checks; neither those nor the sandbox), so the
-    figures say where the time goes: the submission's own execution (the floor), nbgrader
-    and course grade's machinery, the sandbox, and serving the app again for the checks.
+    ``course grade`` always runs with its protections (sandbox, outside checks where the
+    screen asks for them, tamper rerun); the floor is the submissions' own execution with the
+    same parallelism, so the ratio to it is everything grading adds.
     """
     bin_dir = Path(sys.executable).parent
     used = workers or os.cpu_count() or 1
@@ -159,11 +184,10 @@ def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = No
         plain_scores, our_scores = _scores(plain), _scores(ours)
         differing = sorted(s for s in plain_scores if plain_scores[s] != our_scores.get(s))
 
-        unchecked_seconds = _grade_seconds(cohort("unchecked"), used, outside_checks=False)
-        unprotected_seconds = _grade_seconds(cohort("unprotected"), used, sandbox=False, outside_checks=False)
         floor_seconds = _bare_seconds(ours, used)
         samples = min(5, size)
         one_at_a_time = _bare_seconds(ours, 1, limit=samples) / samples
+        rates = recording_rates(ours)
     load_after = os.getloadavg()[0]
 
     identical = "yes" if not differing else "NO: " + ", ".join(differing[:5])
@@ -180,15 +204,12 @@ def run_benchmark(root: Path, lab: Lab, size: int = 60, workers: int | None = No
         f"  machine load (1-minute average) at start and end: {load_before:.1f}, {load_after:.1f}",
         row("plain nbgrader autograde (sequential)", plain_seconds),
         row(f"course grade ({used} workers)", ours_seconds),
+        row(f"floor: bare nbclient execution, {used} at a time", floor_seconds),
+        f"  {'  (one at a time)':<44}{one_at_a_time * size:7.1f} s  {one_at_a_time:5.2f} s a submission",
         f"  {'speed-up over plain nbgrader':<44}{plain_seconds / ours_seconds:7.2f}x",
         f"  {'scores identical':<44}{identical}",
-        f"  {f'floor: bare nbclient execution, {used} at a time':<44}{floor_seconds:7.1f} s  "
-        f"{floor_seconds / size:5.2f} s a submission (one at a time: {one_at_a_time:.2f} s)",
-        "  where course grade's time goes (same cohort, same workers):",
-        row("  the submissions' own execution (floor)", floor_seconds),
-        row("  + nbgrader and course grade (no protection)", unprotected_seconds),
-        row("  + the sandbox", unchecked_seconds),
-        row("  + the outside checks (= course grade)", ours_seconds),
+        "  coordinator recording into the gradebook (what caps a cluster):",
+        *(f"  {f'  batches of {batch}':<44}{rate:7.0f} results a minute" for batch, rate in rates),
     ]
     return "\n".join(lines + check_figures(root, lab))
 
