@@ -28,7 +28,7 @@ test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (
 
 # The fast tier (a few minutes): lint, the package's own tests, and one lab (the warm-up)
 # built, linted and graded end to end with its whole catalogue.
-FAST_TESTS := tests/test_lint.py tests/test_layout.py tests/test_scoring.py tests/test_screen.py \
+FAST_TESTS := tests/test_lint.py tests/test_readme.py tests/test_layout.py tests/test_scoring.py tests/test_screen.py \
 	tests/test_speedups.py tests/test_build.py tests/test_catalogue.py tests/test_grading.py tests/test_check.py
 check: $(STAMP) system  ## the fast tier: lint, the package's unit tests, one lab graded end to end
 	$(BIN)/ruff check .
