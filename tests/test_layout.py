@@ -70,3 +70,26 @@ def test_files_a_grading_run_writes_do_not_change_the_worker_fingerprint():
                 if folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
         fingerprint.cache_clear()
+
+
+def test_loading_the_configuration_changes_nothing_in_the_process():
+    """``nbgrader_config.py`` is loaded by every nbgrader and course command, often more than once.
+
+    It once prepended to PATH and edited ``sys.path`` on every load (twice per recorded
+    submission): loading it must leave the environment, the import path and the loaded
+    packages as they were, however often it runs.
+    """
+    probe = """
+import json, os, sys
+from traitlets.config.loader import PyFileConfigLoader
+before = (os.environ.get("PATH"), list(sys.path), dict(os.environ))
+for _ in range(3):
+    PyFileConfigLoader("nbgrader_config.py", path=sys.argv[1]).load_config()
+after = (os.environ.get("PATH"), list(sys.path), dict(os.environ))
+print(json.dumps(before == after))
+"""
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", probe, str(REPO)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "true", "loading nbgrader_config.py changed PATH, sys.path or the environment"
