@@ -40,6 +40,8 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
 here = Path(__file__).resolve().parent
 
+# The course id names the course in nbgrader's exchange (<exchange root>/fastapi-production/):
+# learners set the same id in their own nbgrader_config.py (README, "Releasing and collecting").
 c.CourseDirectory.course_id = "fastapi-production"
 c.CourseDirectory.root = str(here)
 c.CourseDirectory.source_directory = "autograder/source"
@@ -53,6 +55,15 @@ c.CourseDirectory.solution_directory = "autograder/nbgrader_solution"
 # instructors and the formgrader at once (README: "A shared PostgreSQL gradebook").
 c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or f"sqlite:///{here / 'autograder' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.db", "*.sqlite"]
+
+# nbgrader's exchange (release_assignment, collect, release_feedback; learners fetch and submit):
+# a folder shared by every user of the machine. COURSE_EXCHANGE names it; unset, nbgrader's own
+# default (/usr/local/share/nbgrader/exchange). The course's exchange classes (autograder.exchange)
+# keep it world-writable with the sticky bit, and collected work writable by the instructor only.
+if os.environ.get("COURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["COURSE_EXCHANGE"]
+c.ExchangeFactory.release_assignment = "autograder.exchange.ReleaseAssignment"
+c.ExchangeFactory.collect = "autograder.exchange.Collect"
 
 # Hundreds of submissions: one runaway cell must not hold up the class.
 c.Execute.timeout = 30
