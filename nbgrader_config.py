@@ -65,6 +65,19 @@ if os.environ.get("COURSE_EXCHANGE"):
 c.ExchangeFactory.release_assignment = "autograder.exchange.ReleaseAssignment"
 c.ExchangeFactory.collect = "autograder.exchange.Collect"
 
+# LMS bulk downloads (`course collect LAB ARCHIVE --roster ROSTER.csv`, or plain `nbgrader
+# zip_collect LAB` keyed by LMS id): nbgrader's zip collection with the course's collector, one
+# named-group regex per LMS, matched against the end of each file's path in the archive.
+# Groups: name and lms_id (looked up in the roster), file_id (the notebook), late (optional).
+c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
+c.ZipCollectApp.collector_plugin = "autograder.collect.LmsCollector"
+c.LmsCollector.named_regexps = {
+    # lastnamefirstname[_late]_<user id>_<attachment id>_<file as uploaded, "-1" added on re-upload>
+    "canvas": r"(?:^|/)(?P<name>[^/_]+)(?P<late>_late)?_(?P<lms_id>\d+)_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$",
+    # "Firstname Lastname_<participant id>_assignsubmission_file_" then "/" (in folders) or the file
+    "moodle": r"(?:^|/)(?P<name>[^/_]+)_(?P<lms_id>\d+)_assignsubmission_file_?[/_](?P<file_id>[^/]+)\.ipynb$",
+}
+
 # Hundreds of submissions: one runaway cell must not hold up the class.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
