@@ -142,3 +142,14 @@ def test_each_lms_file_name_is_read_by_its_own_pattern(path, lms, name, lms_id, 
     assert [key for key, match in matching.items() if match] == [lms], path
     found = matching[lms].groupdict()
     assert (found["name"], found["lms_id"], found["file_id"], found.get("late")) == (name, lms_id, file_id, late)
+
+
+def test_the_roster_places_by_lms_id_then_by_name_and_never_guesses(tmp_path: Path) -> None:
+    from autograder.collect import Roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text("student_id,lms_id,name\nsam1,11,Sam Lee\nsam2,,Sam Lee\nana,,Ana María López\n")
+    roster = Roster.read(path)
+    assert roster.find("11", "whoever") == "sam1"  # the LMS id first
+    assert roster.find("", "leesam") is None  # two students are called Sam Lee: nobody is placed
+    assert roster.find("", "lopezanamaria") == roster.find("", "Ana Maria Lopez") == "ana"  # Canvas, Moodle

@@ -8,10 +8,11 @@ own page. The instructor works under ``umask 077``, as on a careful shared machi
 sets the modes of what learners must read itself, and the course's exchange classes
 (``autograder.exchange``) keep the root sticky and collected work private.
 
-Learners run nbgrader with a Python they can execute: the one running the tests, or else
-(its installation unreadable by other users, as with a pyenv under /root) the system's
-Python of the same version, reading the test environment's packages (``-S``: nothing of the
-system's own site-packages).
+Learners run nbgrader as themselves: with the tests' Python under ``runuser`` when they can
+execute it; when its installation is private to root (a pyenv under /root, a checkout in a
+private home), the tests' Python loads nbgrader as root and then becomes the learner (their
+uid, gid and groups, as ``setpriv`` would) before nbgrader runs, so every file nbgrader
+touches is still opened with the learner's permissions.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,20 +53,28 @@ class Learner:
         assert created.returncode == 0, created.stderr
         self.home = Path(pwd.getpwnam(self.name).pw_dir)
         # What the README tells learners to put in ~/.jupyter/nbgrader_config.py.
-        self.as_learner(
+        configured = self.as_learner(
             "sh",
             "-c",
             "mkdir -p ~/.jupyter && cat > ~/.jupyter/nbgrader_config.py",
             input=f'c = get_config()\nc.CourseDirectory.course_id = "{COURSE_ID}"\nc.Exchange.root = "{exchange}"\n',
         )
+        assert configured.returncode == 0, configured.stderr
 
     def as_learner(self, *cmd: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run ``cmd`` as this learner, in their home, with their own HOME."""
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "LANG": "C.UTF-8"}
-        return _run([RUNUSER, "-u", self.name, "--", *cmd], cwd=self.home, env=env, input=input)
+        return _run([RUNUSER, "-u", self.name, "--", *cmd], cwd=self.home, env=self.env, input=input)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "USER": self.name, "LANG": "C.UTF-8"}
 
     def nbgrader(self, *args: str) -> subprocess.CompletedProcess:
-        result = self.as_learner(*learner_python(self.name), *args)
+        command, needs_runuser = learner_nbgrader(self.name)
+        if needs_runuser:
+            result = self.as_learner(*command, *args)
+        else:
+            result = _run([*command, *args], cwd=self.home, env=self.env)
         assert result.returncode == 0, f"{self.name}: nbgrader {' '.join(args)}\n{result.stdout}{result.stderr}"
         return result
 
@@ -74,22 +82,25 @@ class Learner:
         _run(["userdel", "--remove", self.name])
 
 
-def learner_python(user: str) -> list[str]:
-    """A command running nbgrader as ``user``: the tests' Python, or the system's of the same version."""
-    ours = [sys.executable, "-m", "nbgrader"]
+# nbgrader read in as root, then the process becomes the learner for good (see the docstring).
+BECOME_LEARNER = """
+import os, pwd, sys
+import nbgrader.apps, nbgrader.exchange.default
+from nbgrader.apps.nbgraderapp import main
+user = pwd.getpwnam(sys.argv.pop(1))
+os.setgroups(os.getgrouplist(user.pw_name, user.pw_gid))
+os.setgid(user.pw_gid)
+os.setuid(user.pw_uid)
+sys.argv[0] = "nbgrader"
+sys.exit(main())
+"""
+
+
+def learner_nbgrader(user: str) -> tuple[list[str], bool]:
+    """The command that runs nbgrader for ``user``, and whether it must be started under runuser."""
     if _run([RUNUSER, "-u", user, "--", sys.executable, "-c", "pass"]).returncode == 0:
-        return ours
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    assert system.is_file(), (
-        f"Learners cannot run {sys.executable} (its folders are private) and there is no {system}: "
-        "install the tests' environment with a Python that every user can run."
-    )
-    packages = sysconfig.get_paths()["purelib"]
-    launcher = (
-        f"import runpy, site, sys; site.addsitedir({packages!r}); sys.argv[0] = 'nbgrader'; "
-        "runpy.run_module('nbgrader', run_name='__main__')"
-    )
-    return [str(system), "-S", "-c", launcher]
+        return [sys.executable, "-m", "nbgrader"], True
+    return [sys.executable, "-c", BECOME_LEARNER, user], False
 
 
 def instructor(root: Path, exchange: Path, *cmd: str) -> subprocess.CompletedProcess:
@@ -144,6 +155,9 @@ def test_release_fetch_submit_collect_grade_feedback_round_trip(tmp_path: Path, 
     solved.as_learner("sh", "-c", f"cat > {LAB}/{LAB}.ipynb", input=solution)
     for learner in (solved, untouched):
         learner.nbgrader("submit", LAB)
+
+    submitters = {pwd.getpwuid(entry.stat().st_uid).pw_name for entry in (exchange / COURSE_ID / "inbound").iterdir()}
+    assert submitters == {solved.name, untouched.name}, "the submissions were not made by the learners themselves"
 
     # What a learner can do to the exchange: nothing to the course's folder, nothing to others' work.
     course_folder = exchange / COURSE_ID
