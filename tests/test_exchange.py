@@ -25,9 +25,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from nbgrader.utils import parse_utc
 
 from tests.conftest import BIN, REPO, make_course_copy, nbgrader, scores_in
 
@@ -111,6 +113,14 @@ def instructor(root: Path, exchange: Path, *cmd: str) -> subprocess.CompletedPro
     return result
 
 
+def submission_times(root: Path) -> dict[str, datetime]:
+    """Student -> the submission time the gradebook holds (naive UTC, as nbgrader stores it)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+        return {s.student.id: s.timestamp for s in gradebook.find_assignment(LAB).submissions}
+
+
 @pytest.fixture
 def shared(tmp_path: Path) -> Iterator[Path]:
     """A folder every user can reach, for the exchange (pytest's own tmp folders are private)."""
@@ -176,6 +186,10 @@ def test_release_fetch_submit_collect_grade_feedback_round_trip(tmp_path: Path, 
     instructor(root, exchange, str(BIN / "course"), "grade", LAB, "--workers", "1")
     scores = {student: sum(cells.values()) for student, cells in scores_in(root, LAB).items()}
     assert scores == {solved.name: 6.0, untouched.name: 0.0}, scores
+    assert submission_times(root) == {  # the learner's own submission time, as nbgrader wrote it
+        learner.name: parse_utc((root / "autograder" / "submitted" / learner.name / LAB / "timestamp.txt").read_text())
+        for learner in (solved, untouched)
+    }
 
     instructor(root, exchange, str(BIN / "course"), "feedback", LAB)
     instructor(root, exchange, str(BIN / "nbgrader"), "release_feedback", LAB)

@@ -118,7 +118,7 @@ class LmsCollector(FileNameCollectorPlugin):
     named_regexps = Dict(
         value_trait=Unicode(),
         help=(
-            "One regex per LMS, searched in each file's path in the archive, with the groups name, "
+            "One regex per LMS, searched in each file's path inside the extracted archive, with the groups name, "
             "lms_id and file_id (the notebook's name without .ipynb), and optionally late."
         ),
     ).tag(config=True)
@@ -147,7 +147,7 @@ class LmsCollector(FileNameCollectorPlugin):
         if PurePosixPath(submitted_file).suffix not in self.valid_ext:
             self.not_notebooks.append(shown)
             return None
-        matches = ((lms, re.search(pattern, submitted_file)) for lms, pattern in self.named_regexps.items())
+        matches = ((lms, re.search(pattern, shown)) for lms, pattern in self.named_regexps.items())
         lms, match = next(((lms, m) for lms, m in matches if m), ("", None))
         if match is None:
             self.unrecognised.append(shown)
