@@ -36,16 +36,18 @@ check: $(STAMP) system  ## the fast tier: lint, the package's unit tests, one la
 	COURSE_LABS=lab00 $(BIN)/pytest -q $(FAST_TESTS)
 
 # Debian packages the tests use, installed only when missing: PostgreSQL's server (the
-# gradebook tests start one; its binaries live in /usr/lib/postgresql/<version>/bin), and
+# gradebook tests start one; its binaries live in /usr/lib/postgresql/<version>/bin),
 # util-linux's runuser and unshare (the server runs unprivileged; cluster workers run in a
-# mount namespace that hides the course's files from them).
+# mount namespace that hides the course's files from them; learners of the exchange test run
+# as themselves), and passwd's useradd/userdel (the exchange test's learner accounts).
 system-packages:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v runuser >/dev/null && command -v unshare >/dev/null || { \
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v runuser >/dev/null && command -v unshare >/dev/null \
+	  && test -x /usr/sbin/useradd || { \
 	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "The tests need Debian's postgresql and util-linux packages. Run: sudo apt-get install postgresql util-linux"; exit 1; \
+	    echo "The tests need Debian's postgresql, util-linux and passwd packages. Run: sudo apt-get install postgresql util-linux passwd"; exit 1; \
 	  fi; \
-	  echo "Installing Debian packages for the tests: postgresql util-linux"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql util-linux; }
+	  echo "Installing Debian packages for the tests: postgresql util-linux passwd"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql util-linux passwd; }
 
 build: $(STAMP)  ## regenerate labs/ and solutions/ from autograder/source/
 	$(BIN)/course build

@@ -40,6 +40,8 @@ c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
 here = Path(__file__).resolve().parent
 
+# The course id names the course in nbgrader's exchange (<exchange root>/fastapi-production/):
+# learners set the same id in their own nbgrader_config.py (README, "Releasing and collecting").
 c.CourseDirectory.course_id = "fastapi-production"
 c.CourseDirectory.root = str(here)
 c.CourseDirectory.source_directory = "autograder/source"
@@ -53,6 +55,28 @@ c.CourseDirectory.solution_directory = "autograder/nbgrader_solution"
 # instructors and the formgrader at once (README: "A shared PostgreSQL gradebook").
 c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or f"sqlite:///{here / 'autograder' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.db", "*.sqlite"]
+
+# nbgrader's exchange (release_assignment, collect, release_feedback; learners fetch and submit):
+# a folder shared by every user of the machine. COURSE_EXCHANGE names it; unset, nbgrader's own
+# default (/usr/local/share/nbgrader/exchange). The course's exchange classes (autograder.exchange)
+# keep it world-writable with the sticky bit, and collected work writable by the instructor only.
+if os.environ.get("COURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["COURSE_EXCHANGE"]
+c.ExchangeFactory.release_assignment = "autograder.exchange.ReleaseAssignment"
+c.ExchangeFactory.collect = "autograder.exchange.Collect"
+
+# LMS bulk downloads (`course collect LAB ARCHIVE --roster ROSTER.csv`, or plain `nbgrader
+# zip_collect LAB` keyed by LMS id): nbgrader's zip collection with the course's collector, one
+# named-group regex per LMS, matched against the end of each file's path in the archive.
+# Groups: name and lms_id (looked up in the roster), file_id (the notebook), late (optional).
+c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
+c.ZipCollectApp.collector_plugin = "autograder.collect.LmsCollector"
+c.LmsCollector.named_regexps = {
+    # lastnamefirstname[_late]_<user id>_<attachment id>_<file as uploaded, "-1" added on re-upload>
+    "canvas": r"(?:^|/)(?P<name>[^/_]+)(?P<late>_late)?_(?P<lms_id>\d+)_\d+_(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$",
+    # "Firstname Lastname_<participant id>_assignsubmission_file_" then "/" (in folders) or the file
+    "moodle": r"(?:^|/)(?P<name>[^/_]+)_(?P<lms_id>\d+)_assignsubmission_file_?[/_](?P<file_id>[^/]+)\.ipynb$",
+}
 
 # Hundreds of submissions: one runaway cell must not hold up the class.
 c.Execute.timeout = 30

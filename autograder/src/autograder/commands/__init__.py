@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "lint": "check every lab source against the course's rules",
     "prove": "grade a lab's solution, mistakes and alternatives for real; judge each result",
     "labs": "list the labs",
+    "collect": "import an LMS bulk download (Canvas, Moodle) into autograder/submitted/",
     "grade": "grade every submission of a lab in parallel, resumably",
     "feedback": "per-student HTML feedback by rubric item, hidden tests concealed",
     "report": "the class by rubric item and task, in the terminal and as HTML",
