@@ -125,16 +125,26 @@ class _Task:
     answers: list[NotebookNode]
 
 
+def headings(nb: NotebookNode) -> list[tuple[str, str] | None]:
+    """For each cell, the (name, title) of the nearest heading above it (or in it); None before any."""
+    found: list[tuple[str, str] | None] = []
+    current: tuple[str, str] | None = None
+    for cell in nb.cells:
+        text = _last_heading(cell)
+        current = heading_name(text) if text else current
+        found.append(current)
+    return found
+
+
 def _tasks(nb: NotebookNode) -> list[_Task]:
     """Each test cell with its heading and the answer cells written for it (since the previous test)."""
     tasks: list[_Task] = []
-    heading: str | None = None
     answers: list[NotebookNode] = []
+    names = headings(nb)
     for index, cell in enumerate(nb.cells):
-        heading = _last_heading(cell) or heading
         if is_autograded_test(cell):
             gid = grade_id(cell) or f"cell-{index + 1}"
-            name, title = heading_name(heading) if heading else (gid, "")
+            name, title = names[index] or (gid, "")
             tasks.append(_Task(index, cell, name, title, answers))
             answers = []
         elif cell.cell_type == "code" and is_answer(cell):
