@@ -132,3 +132,16 @@ def test_check_summary_names_tasks_and_shows_the_root_cause_whole():
     assert lines[1].startswith("  FAIL  0/2  Task 1 ") and lines[1].endswith("status-codes-a")
     assert LONG in text and "AssertionError" not in text
     assert lines[-1] == "Total: 2/6 points; 1 of 3 tasks pass; 1 not started."
+
+
+def test_given_code_that_failed_is_the_cause_not_the_learner():
+    setup = new_code_cell("import cryptography", outputs=[error("ModuleNotFoundError", "No module named 'x'")])
+    setup.metadata["nbgrader"] = {"grade_id": "setup", "locked": True, "grade": False, "solution": False}
+    nb = lab(
+        setup,
+        new_markdown_cell("## Task 1 — Tokens"),
+        answer("answer-tokens", error("NameError", "name 'sign' is not defined")),
+        check_cell("auth-tokens", 3, error("NameError", "name 'sign' is not defined")),
+    )
+    (finding,) = diagnose(nb)
+    assert finding.status == FAILED and "given code failed (cell 2: ModuleNotFoundError" in finding.message

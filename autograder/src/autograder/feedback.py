@@ -146,7 +146,7 @@ def diagnose_submission(lab: Lab, student: str) -> tuple[str, str]:
             )
         return (
             f"Your submission holds no notebook: {expected.name} was expected.",
-            f"Save your work in {expected.name}, check it with `course check`, and submit again.",
+            f"Save your work in {expected.name}, check it with `course check {lab.name}`, and submit again.",
         )
     try:
         nb = read_notebook(expected)

@@ -156,7 +156,8 @@ class Cohort:
         if pending:
             reasons.append(f"it counts the {pending:g} points awaiting manual grading as 0")
         if reasons:
-            note += f" ({'; '.join(reasons)}); this report leaves both out of its mean and median"
+            them = "both" if len(reasons) > 1 else "them"
+            note += f" ({'; '.join(reasons)}); this report leaves {them} out of its mean and median"
         return note + "."
 
 
@@ -208,10 +209,20 @@ def collect(course: Course, lab: Lab) -> Cohort:
     return Cohort(lab.name, duedate, tasks, keys, rows, manual, average)
 
 
+def _status(row: StudentRow) -> str:
+    """A student's state in one short phrase; the flag's full reason is listed under the table."""
+    if not row.flag:
+        return "pending manual grading" if row.pending else "graded"
+    if not row.submitted:
+        return NO_SUBMISSION
+    state = "not graded" if row.flag.startswith("not graded") else "flagged"
+    return f"{state}; pending manual grading" if row.pending else state
+
+
 def _score_cell(row: StudentRow) -> str:
     """A student's score for people: pending points said as such, never folded into a 0."""
-    if not row.submitted:
-        return "-"
+    if not row.submitted or row.flag.startswith("not graded"):
+        return "-"  # no grade at all, not a grade of 0
     text = f"{row.score:g}/{row.graded_out_of:g}"
     return text + (f" + {row.pending_points:g} pending" if row.pending_points else "")
 
@@ -242,7 +253,7 @@ def terminal_report(cohort: Cohort) -> str:
     lines.append(f"  {'student':<24} {'score':>22} {'%':>6}  status")
     for row in sorted(cohort.rows, key=lambda row: row.student):
         percent = f"{row.percent:.0f}%" if row.submitted and not row.flag else ""
-        status = row.flag or ("pending manual grading" if row.pending else "graded")
+        status = _status(row)
         lines.append(f"  {row.student:<24} {_score_cell(row):>22} {percent:>6}  {status}")
     lines.append("")
     lines.append(f"  {'rubric item':<14} {'mean points':>11} {'all passed':>11}")
@@ -264,7 +275,7 @@ def terminal_report(cohort: Cohort) -> str:
     flagged = [row for row in cohort.rows if row.flag]
     if flagged:
         lines.append("")
-        lines.append("  flagged (not honest zeros; look at these):")
+        lines.append("  flagged (not honest grades; look at these):")
         lines += [f"    {row.student}: {row.flag}" for row in flagged]
     return "\n".join(lines)
 
@@ -354,9 +365,9 @@ def html_report(cohort: Cohort, path: Path) -> Path:
     for row in sorted(cohort.rows, key=lambda row: row.student):
         pending = f"{row.pending_points:g}" if row.pending_points else ""
         percent = f"{row.percent:.0f}%" if row.submitted and not row.flag else ""
-        status = row.flag or ("pending manual grading" if row.pending else "graded")
+        status = _status(row)
         css = "flag" if row.flag else ("pending" if row.pending else "")
-        score = f"{row.score:g}/{row.graded_out_of:g}" if row.submitted else "-"
+        score = _score_cell(row).split(" + ")[0]
         parts.append(
             f"<tr class='{css}'><td>{esc(row.student)}</td><td class='num'>{score}</td><td class='num'>{pending}</td>"
             f"<td class='num'>{percent}</td><td>{esc(status)}</td></tr>"

@@ -11,6 +11,8 @@ names it ("Task 6", from the heading above it), with
   (the release's placeholder);
 - ``blocked`` when the task failed only because a name is missing that an earlier task
   should define: the finding points at that task instead of repeating its ``NameError``;
+- ``failed`` because the lab's given code failed above the task (the grading environment,
+  or an answer that broke what it needs), said as such rather than as the errors it causes;
 - ``failed`` with the first real error otherwise: an error in the task's own answer cell
   before the test's, since the test then only fails for it; the message is whole (never
   cut) and a failed check's message comes without Python's ``AssertionError:`` prefix.
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 
 from nbformat import NotebookNode
 
-from labkit.notebooks import grade_id, is_answer, is_autograded_test
+from labkit.notebooks import grade_id, is_answer, is_autograded_test, is_given
 from labkit.rubric import rubric_key
 from labkit.scoring import determine_grade, relabel_stderr
 
@@ -123,6 +125,7 @@ class _Task:
     name: str
     title: str
     answers: list[NotebookNode]
+    given_error: str = ""  # the first error of the lab's given code above this task, if it failed
 
 
 def headings(nb: NotebookNode) -> list[tuple[str, str] | None]:
@@ -140,15 +143,18 @@ def _tasks(nb: NotebookNode) -> list[_Task]:
     """Each test cell with its heading and the answer cells written for it (since the previous test)."""
     tasks: list[_Task] = []
     answers: list[NotebookNode] = []
+    given_error = ""
     names = headings(nb)
     for index, cell in enumerate(nb.cells):
         if is_autograded_test(cell):
             gid = grade_id(cell) or f"cell-{index + 1}"
             name, title = names[index] or (gid, "")
-            tasks.append(_Task(index, cell, name, title, answers))
+            tasks.append(_Task(index, cell, name, title, answers, given_error))
             answers = []
         elif cell.cell_type == "code" and is_answer(cell):
             answers.append(cell)
+        elif is_given(cell) and _errors(cell) and not given_error:
+            given_error = f"cell {index + 1}: {error_message(_errors(cell)[0])}"
     return tasks
 
 
@@ -192,6 +198,12 @@ def _why(task: _Task, first_missing: Mapping[str, str], earlier: list[Finding]) 
     answer_errors = [output for cell in task.answers for output in _errors(cell)]
     if any(output.get("ename") == "NotImplementedError" for output in answer_errors):
         return {"status": NOT_STARTED, "message": _NOT_STARTED_MESSAGE}
+    if task.given_error:
+        return {
+            "status": FAILED,
+            "message": f"the lab's given code failed ({task.given_error}), so this check could not run as "
+            "intended; your instructor is told and will look at it",
+        }
     where = "your answer raised" if answer_errors else ""
     errors = answer_errors or _errors(task.cell)
     if not errors:
