@@ -157,3 +157,15 @@ def test_an_ungraded_submission_gets_a_page_with_the_reason_and_the_fix(tmp_path
     listed = subprocess.run([str(BIN / "course"), "feedback", lab_name], cwd=lab.root, capture_output=True, text=True)
     assert listed.returncode == 0, listed.stderr
     assert "1 student(s) without a feedback page:\n  absent: no submission" in listed.stdout
+
+
+def test_feedback_for_a_lab_the_gradebook_lacks_says_what_to_do(tmp_path):
+    import subprocess
+
+    from autograder.layout import Lab
+    from autograder.sample_class import course_copy
+    from tests.conftest import BIN, REPO
+
+    (lab,) = course_copy([Lab(REPO, LABS[0].name)], tmp_path / "course")
+    result = subprocess.run([str(BIN / "course"), "feedback", lab.name], cwd=lab.root, capture_output=True, text=True)
+    assert result.returncode != 0 and f"nbgrader generate_assignment {lab.name} --force" in result.stderr

@@ -106,13 +106,13 @@ def _gradebook_students(course: Course, lab: Lab) -> dict[str, str]:
     """Student id -> "" or why the submission is flagged, for every student of the gradebook."""
     from nbgrader.api import MissingEntry
 
-    from autograder.gradebook import is_flagged, open_gradebook
+    from autograder.gradebook import is_flagged, not_in_gradebook, open_gradebook
 
     with open_gradebook(course.db_url) as gradebook:
         try:
             gradebook.find_assignment(lab.name)
         except MissingEntry:
-            return {}
+            raise not_in_gradebook(lab.name, course.db_url) from None
         return {
             student.id: "flagged in the gradebook" if is_flagged(gradebook, lab.name, student.id) else ""
             for student in gradebook.students

@@ -143,6 +143,8 @@ class Cohort:
     def formgrader_note(self) -> str:
         """Formgrader's average beside this report's, and why they differ."""
         submitted = [row for row in self.rows if row.submitted]
+        if not submitted:
+            return "Formgrader has no submission to average yet."
         flagged = [row for row in submitted if row.flag]
         pending = sum(row.pending_points for row in self.graded)
         max_score = submitted[0].max_score if submitted else 0.0
