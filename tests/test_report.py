@@ -146,3 +146,16 @@ def test_feedback_summary_shows_pending_manual_points(course, student):
         assert "3 more points await grading by a person" in resources["feedback"]["headline"]
     else:
         assert question.metadata.feedback["status"] == "graded" and "pending" not in summary
+
+
+def test_feedback_summary_groups_tasks_not_started():
+    from autograder.plugins.rubric_summary import _summary
+    from labkit.diagnosis import NOT_STARTED, Finding
+
+    findings = [
+        Finding(f"status-codes-{n}", f"Task {n}", "", "status-codes", 0, 2, NOT_STARTED, "not started: ...")
+        for n in (1, 2, 3)
+    ]
+    summary, headline = _summary(findings, [], flagged=False)
+    assert summary.count("Not started") == 1 and "Task 1</a> (2 points), <a" in summary
+    assert summary.count("NotImplementedError") == 1 and headline == "0 of 6 autograded points"

@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from labkit.diagnosis import PASSED, Finding, diagnose, headings
+from labkit.diagnosis import NOT_STARTED, PASSED, Finding, diagnose, headings
 from labkit.notebooks import grade_id, is_autograded_test, nbgrader_meta
 from labkit.rubric import RUBRIC
 
@@ -160,9 +160,19 @@ def _summary(findings: list[Finding], manual: list[Manual], flagged: bool) -> tu
             f"<p><strong>{_points(waiting)} points await grading by a person</strong> (your written answers): "
             f"they are not counted yet, neither as earned nor as lost.</p>"
         )
-    failed = [finding for finding in findings if finding.status != PASSED]
-    if failed:
+    failed = [finding for finding in findings if finding.status not in (PASSED, NOT_STARTED)]
+    unstarted = [finding for finding in findings if finding.status == NOT_STARTED]
+    if failed or unstarted:
         parts.append("<h3>Checks that did not pass</h3><ul>")
+        if unstarted:  # one line for them all: the same cause, the same fix
+            links = ", ".join(
+                f"<a href='#{esc(finding.grade_id)}'>{esc(finding.task)}</a> ({_points(finding.max_points)} points)"
+                for finding in unstarted
+            )
+            parts.append(
+                f"<li><strong>Not started</strong>: {links}. Their answer cells still raise "
+                "<code>NotImplementedError</code>: replace it with your code.</li>"
+            )
         for finding in failed:
             parts.append(
                 f"<li><strong>{esc(finding.task)}</strong>"
