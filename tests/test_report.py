@@ -26,7 +26,11 @@ LAB = "lab00_warmup"
 AUTO = {"status-codes-a": 2.0, "status-codes-b": 2.0}
 MANUAL = ("manual-question", 3.0)
 # student -> autograded scores; manual score (None: not graded yet)
-GRADES = {"full": ({"status-codes-a": 2.0, "status-codes-b": 2.0}, None), "half": ({"status-codes-a": 2.0}, 2.0)}
+GRADES = {
+    "full": ({"status-codes-a": 2.0, "status-codes-b": 2.0}, None),
+    "half": ({"status-codes-a": 2.0}, 2.0),
+    "review": ({}, None),  # graded, then flagged for an instructor to look at: its written answer still waits
+}
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +46,9 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
             gradebook.add_grade_cell(name, LAB, LAB, max_score=points, cell_type="code")
         gradebook.add_grade_cell(MANUAL[0], LAB, LAB, max_score=MANUAL[1], cell_type="markdown")
         gradebook.add_solution_cell(MANUAL[0], LAB, LAB)
-        for student in ("full", "half", "broken", "absent"):
+        for student in ("full", "half", "review", "broken", "absent"):
             gradebook.add_student(student)
-        for student in ("full", "half", "broken"):
+        for student in ("full", "half", "review", "broken"):
             gradebook.add_submission(LAB, student)
         for student, (auto, manual) in GRADES.items():
             for name in AUTO:
@@ -58,6 +62,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
         for grade in gradebook.find_submission_notebook(LAB, LAB, "broken").grades:
             grade.auto_score = 0.0  # what course grade records for a submission it could not grade
         gradebook.find_submission_notebook(LAB, LAB, "broken").flagged = True
+        gradebook.find_submission_notebook(LAB, LAB, "review").flagged = True
         gradebook.db.commit()
     lab.journal.parent.mkdir(parents=True, exist_ok=True)
     lab.journal.write_text(json.dumps({"broken": {"status": "failed", "reason": "invalid notebook: JSON broken"}}))
@@ -72,7 +77,9 @@ def test_pending_manual_points_are_pending_not_zero(course):
     assert rows["half"].pending == set() and round(rows["half"].percent, 1) == 57.1  # 4 of 7
     assert rows["broken"].pending == set(), "a submission that could not be graded has nothing pending"
     text = terminal_report(cohort)
-    assert "awaiting manual grading: 1 student(s), 3 points" in text
+    assert rows["review"].pending == {MANUAL[0]} and rows["review"].flag
+    assert "awaiting manual grading: 2 student(s), 6 points" in text
+    assert "flagged; pending manual grading" in text
     assert "4/4 + 3 pending" in text and "pending manual grading" in text
     assert "broken: not graded: invalid notebook" in text and "absent: no submission" in text
 
@@ -85,10 +92,10 @@ def test_report_mean_median_and_formgrader_average(course):
     assert round(mean, 2) == round(median, 2) == round((100 + 400 / 7) / 2, 2)
     with Gradebook(course.db_url) as gradebook:
         formgrader = gradebook.average_assignment_score(LAB)
-    assert formgrader == cohort.formgrader_average == (4 + 4 + 0) / 3
+    assert formgrader == cohort.formgrader_average == (4 + 4 + 0 + 0) / 4
     note = cohort.formgrader_note()
-    assert f"Formgrader's average: {formgrader:.1f} of 7 points, over all 3 submissions" in note
-    assert "1 flagged" in note and "3 points awaiting manual grading" in note
+    assert f"Formgrader's average: {formgrader:.1f} of 7 points, over all 4 submissions" in note
+    assert "2 flagged" in note and "6 points awaiting manual grading" in note
 
 
 def test_tasks_hardest_first_and_whole_students(course):

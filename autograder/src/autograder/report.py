@@ -97,8 +97,8 @@ class Cohort:
 
     @property
     def awaiting_manual(self) -> list[StudentRow]:
-        """Graded students with points still awaiting a person."""
-        return [row for row in self.graded if row.pending]
+        """Students with points still awaiting a person (flagged ones too: their written answers wait as well)."""
+        return [row for row in self.rows if row.pending]
 
     def mean_median(self) -> tuple[float, float]:
         """Mean and median share of the points graded so far, over graded students."""
@@ -146,7 +146,7 @@ class Cohort:
         if not submitted:
             return "Formgrader has no submission to average yet."
         flagged = [row for row in submitted if row.flag]
-        pending = sum(row.pending_points for row in self.graded)
+        pending = sum(row.pending_points for row in self.rows)
         max_score = submitted[0].max_score if submitted else 0.0
         note = (
             f"Formgrader's average: {self.formgrader_average:.1f} of {max_score:g} points, over all "
