@@ -35,6 +35,7 @@ from autograder.plugins import (
     make_validator_configurable,
 )
 from autograder.plugins.gradebook_version import use_in_process_schema_version
+from autograder.plugins.rubric_summary import FEEDBACK_TEMPLATES
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
@@ -121,8 +122,11 @@ c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name
 make_validator_configurable()
 c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, StderrIsNotFailure]
 
-# Feedback opens with points by checklist item and never shows hidden test code.
+# Feedback opens with points by checklist item and never shows hidden test code; the course's
+# page template (named "feedback" like nbgrader's, so Formgrader's button uses it too) names each
+# task, colours passed and failed cells apart and shows manual points as pending.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]
+c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES)]
 
 # nbgrader stamps a new gradebook with its schema version by running a bare `alembic`, which
 # fails unless the environment is activated; the plug-in reads the same version in-process.

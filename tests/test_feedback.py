@@ -101,3 +101,71 @@ def test_outputs_that_echo_hidden_tests_are_removed(proven):
             assert "BEGIN HIDDEN TESTS" not in cell.source
             for output in cell.outputs:
                 assert not any(line in "".join(output.get("traceback", [])) for line in secret)
+
+
+def raw(path: Path) -> str:
+    return path.read_text()
+
+
+def test_feedback_page_names_tasks_colours_states_and_drops_the_closing_line(feedback):
+    """A page with failed and passed checks: tasks by name and grade id, not "Test cell" again and again."""
+    mutant = FEEDBACK_MISTAKES[0]
+    page = feedback[mutant.lab] / mutant.student / mutant.lab / f"{mutant.lab}.html"
+    text, markup = visible_text(page), raw(page)
+    assert "Test cell" not in text and "Task 1 — " in text and f"· {mutant.key}-" in text
+    assert "panel-danger" in markup and "panel-success" in markup, "failed and passed cells look alike"
+    assert f"Run `course check {mutant.lab}`" not in text and f"course check {mutant.lab} in a terminal" not in text
+    assert "AssertionError" not in text
+    assert "details > summary { display: list-item" in markup and "white-space: pre-wrap" in markup
+    assert "Task" in text.split("Checks that did not pass", 1)[1], "the failed check is named by its task"
+
+
+def test_an_ungraded_submission_gets_a_page_with_the_reason_and_the_fix(tmp_path):
+    """Invalid JSON and a renamed notebook: a page each, where release_feedback looks; the absent are listed."""
+    import subprocess
+
+    from autograder.config import Course
+    from autograder.feedback import feedback_for_all
+    from autograder.layout import Lab
+    from autograder.sample_class import course_copy, submit
+    from tests.conftest import BIN, REPO
+
+    lab_name = LABS[0].name
+    (lab,) = course_copy([Lab(REPO, lab_name)], tmp_path / "course")
+    release = nbformat.writes(read_notebook(LABS[0].release))
+    broken = lab.submitted("eli-broken") / f"{lab_name}.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(release[: len(release) // 2])
+    (broken.parent / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    submit(lab, "fay-misnamed", read_notebook(LABS[0].release), f"{lab_name} (1).ipynb")
+    course = Course.at(lab.root)
+    from autograder.gradebook import open_gradebook
+
+    with open_gradebook(course.db_url) as gradebook:
+        gradebook.add_assignment(lab_name)
+        gradebook.add_student("absent")
+
+    done = feedback_for_all(course, lab)
+    assert sorted(done.ungraded) == ["eli-broken", "fay-misnamed"]
+    eli = visible_text(lab.feedback("eli-broken") / f"{lab_name}.html")
+    assert "JSON is broken at line" in eli and "text editor" in eli and "could not be graded" in eli
+    assert (lab.feedback("eli-broken") / "timestamp.txt").read_text().startswith("2026-12-01")
+    fay = visible_text(lab.feedback("fay-misnamed") / f"{lab_name} (1).html")  # the name fetch_feedback asks for
+    assert f"Rename your notebook to {lab_name}.ipynb" in fay
+    assert [(m.student, m.reason) for m in done.missing] == [("absent", "no submission: nothing to give feedback on")]
+
+    listed = subprocess.run([str(BIN / "course"), "feedback", lab_name], cwd=lab.root, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert "1 student(s) without a feedback page:\n  absent: no submission" in listed.stdout
+
+
+def test_feedback_for_a_lab_the_gradebook_lacks_says_what_to_do(tmp_path):
+    import subprocess
+
+    from autograder.layout import Lab
+    from autograder.sample_class import course_copy
+    from tests.conftest import BIN, REPO
+
+    (lab,) = course_copy([Lab(REPO, LABS[0].name)], tmp_path / "course")
+    result = subprocess.run([str(BIN / "course"), "feedback", lab.name], cwd=lab.root, capture_output=True, text=True)
+    assert result.returncode != 0 and f"nbgrader generate_assignment {lab.name} --force" in result.stderr

@@ -17,10 +17,17 @@ def test_the_configuration_sets_the_folders_the_layout_names():
 
 def test_the_code_folder_holds_code_only():
     """What a grading run writes (submissions, gradebook, journal) can never land among the code."""
+    # The one package data the code reads: the feedback page's nbconvert template (written by hand).
+    templates = REPO / "autograder" / "src" / "autograder" / "templates"
     for package in ("autograder", "labkit"):
         folder = REPO / "autograder" / "src" / package
-        kinds = {path.suffix for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+        kinds = {
+            path.suffix
+            for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and templates not in path.parents
+        }
         assert kinds == {".py"}, f"{folder} holds {kinds}"
+    assert {path.name for path in templates.rglob("*") if path.is_file()} == {"conf.json", "index.html.j2"}
     assert not (REPO / "autograder" / "__init__.py").exists(), "the grading folder must not be a package"
 
 

@@ -180,3 +180,28 @@ def _write_snapshot(url: str, course_id: str, version: str, copied: list[tuple[A
                     conn.execute(insert(table), found)
     finally:
         engine.dispose()
+
+
+def awaiting_manual_grade(gradebook: Any, lab: str, student: str, notebook: str | None = None) -> set[str]:
+    """Grade ids of a submitted notebook whose points await a person (nbgrader's ``needs_manual_grade``).
+
+    Until someone grades them in Formgrader their score reads 0; every report of the course
+    shows them as pending instead. Empty when nbgrader has no record of the submission.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        record = gradebook.find_submission_notebook(notebook or lab, lab, student)
+    except MissingEntry:
+        return set()
+    return {grade.name for grade in record.grades if grade.needs_manual_grade}
+
+
+def is_flagged(gradebook: Any, lab: str, student: str, notebook: str | None = None) -> bool:
+    """Whether the submitted notebook is flagged for an instructor (see :func:`flag_submission`)."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        return bool(gradebook.find_submission_notebook(notebook or lab, lab, student).flagged)
+    except MissingEntry:
+        return False

@@ -18,6 +18,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
+from labkit.diagnosis import NOT_STARTED, diagnose
 from labkit.kernel import KERNEL_NAME, start_kernel
 from labkit.notebooks import (
     clear_outputs,
@@ -28,10 +29,9 @@ from labkit.notebooks import (
     visible_test_view,
 )
 from labkit.recovery import RecoveringExecution, incidents
-from labkit.rubric import RUBRIC, rubric_key
+from labkit.rubric import RUBRIC
 from labkit.scoring import determine_grade, relabel_stderr
 
-_MESSAGE_LIMIT = 400
 # What a cell that times out shows, as nbgrader's Execute has it (before recovery says more).
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "", "traceback": ["CellTimeoutError: no reply before timeout"]}
 
@@ -44,7 +44,9 @@ class TaskResult:
     key: str
     points: float
     max_points: float
-    message: str = ""
+    message: str = ""  # the root cause (labkit.diagnosis), whole
+    task: str = ""  # as the notebook names it ("Task 6")
+    status: str = ""  # labkit.diagnosis: passed, failed, not started, blocked
 
     @property
     def passed(self) -> bool:
@@ -116,14 +118,6 @@ def restore_cells(learner: NotebookNode, release: NotebookNode) -> list[str]:
     return notes
 
 
-def _error_message(cell: NotebookNode) -> str:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            text = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
-            return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "..."
-    return ""
-
-
 class CheckClient(RecoveringExecution, NotebookClient):
     """nbclient with the course's recovery from hanging and crashing cells (:mod:`labkit.recovery`).
 
@@ -158,20 +152,38 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int, kernel: AsyncKernelManage
 
 
 def score_cells(nb: NotebookNode) -> list[TaskResult]:
+    """Score each test cell with nbgrader's rule (stderr excepted), and say why it failed.
+
+    The reason is the root cause (:mod:`labkit.diagnosis`): a task not started, or blocked by
+    an earlier one, rather than the ``NameError`` it cascades into.
+    """
     results = []
+    scores: dict[str, tuple[float, float]] = {}
+    refused: dict[str, str] = {}
     for index, cell in enumerate(nb.cells):
         if not is_autograded_test(cell):
             continue
-        gid = grade_id(cell) or f"cell-{index}"
+        gid = grade_id(cell) or f"cell-{index + 1}"
         max_points = float(cell.metadata["nbgrader"].get("points", 0))
-        key = rubric_key(gid) or "?"
         relabel_stderr(cell)
         try:
             points, _ = determine_grade(cell)
         except ValueError as exc:  # a final value nbgrader cannot read as partial credit
-            results.append(TaskResult(gid, key, 0.0, max_points, f"nbgrader could not score this cell: {exc}"))
-            continue
-        results.append(TaskResult(gid, key, float(points or 0.0), max_points, _error_message(cell)))
+            points, refused[gid] = 0.0, f"nbgrader could not score this cell: {exc}"
+        scores[gid] = (float(points or 0.0), max_points)
+    for finding in diagnose(nb, scores):
+        message = refused.get(finding.grade_id, finding.message)
+        results.append(
+            TaskResult(
+                finding.grade_id,
+                finding.key,
+                finding.points,
+                finding.max_points,
+                message,
+                task=finding.task,
+                status=finding.status,
+            )
+        )
     return results
 
 
@@ -199,18 +211,28 @@ def check_notebook(
     return report
 
 
-def print_report(report: CheckReport) -> None:
-    print(f"{report.lab}: checking {report.notebook} (visible tests only; grading adds hidden ones)")
-    for note in report.notes:
-        print(f"  note: {note}")
+def format_report(report: CheckReport) -> str:
+    """The per-task summary: one line a task (named as the notebook names it), its root cause
+    underneath when it did not pass, then the points per checklist item."""
+    lines = [f"{report.lab}: checking {report.notebook} (visible tests only; grading adds hidden ones)"]
+    lines += [f"  note: {note}" for note in report.notes]
+    width = max((len(task.task) for task in report.tasks), default=0)
     for task in report.tasks:
         verdict = "PASS" if task.passed else "FAIL"
-        line = f"  {verdict}  {task.points:g}/{task.max_points:g}  {task.key:<13} {task.grade_id}"
+        name = task.task or task.grade_id
+        line = f"  {verdict}  {task.points:g}/{task.max_points:g}  {name:<{width}}  {task.key:<13} {task.grade_id}"
         if task.message and not task.passed:
-            line += f"\n        {task.message}"
-        print(line)
-    print("  by checklist item:")
+            line += "\n" + "\n".join(f"        {part}" for part in task.message.splitlines())
+        lines.append(line)
+    lines.append("  by checklist item:")
     for key, (got, out_of) in report.by_key().items():
-        print(f"    {key:<13} {got:g}/{out_of:g}  {RUBRIC.get(key, 'unknown rubric key')}")
+        lines.append(f"    {key:<13} {got:g}/{out_of:g}  {RUBRIC.get(key, 'unknown rubric key')}")
     passed = sum(t.passed for t in report.tasks)
-    print(f"Total: {report.score:g}/{report.max_score:g} points; {passed} of {len(report.tasks)} tasks pass.")
+    not_started = sum(t.status == NOT_STARTED for t in report.tasks)
+    total = f"Total: {report.score:g}/{report.max_score:g} points; {passed} of {len(report.tasks)} tasks pass"
+    lines.append(total + (f"; {not_started} not started." if not_started else "."))
+    return "\n".join(lines)
+
+
+def print_report(report: CheckReport) -> None:
+    print(format_report(report))

@@ -1,4 +1,4 @@
-"""``course feedback <lab>``: per-student HTML feedback by rubric item, hidden tests concealed."""
+"""``course feedback <lab>``: a feedback page for every student who submitted, graded or not."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograder.feedback import generate_feedback
+    from autograder.feedback import feedback_for_all
 
     course = Course.find()
     lab = course.lab(args.lab)
-    paths = generate_feedback(course, lab, args.student)
-    for path in paths:
+    done = feedback_for_all(course, lab, args.student)
+    for path in done.pages:
         print(f"wrote {path.relative_to(course.root)}")
-    print(f"{len(paths)} feedback file(s) for {lab.name}")
+    print(f"{len(done.pages)} feedback page(s) for {lab.name}", end="")
+    print(f", {len(done.ungraded)} of them saying why a submission could not be graded" if done.ungraded else "")
+    if done.missing:
+        print(f"{len(done.missing)} student(s) without a feedback page:")
+        for missing in done.missing:
+            print(f"  {missing.student}: {missing.reason}")
+    print(f"Release them to learners with: nbgrader release_feedback {lab.name}")
     return 0

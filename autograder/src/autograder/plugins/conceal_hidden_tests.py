@@ -7,8 +7,8 @@ hidden tests it found). :class:`ConcealHiddenTests`, set in ``nbgrader_config.py
 test cells, trims tracebacks to the frames outside the test cell plus the failure message,
 and drops any output that reproduces hidden test code. From the first cell whose hidden
 checks ran onwards, it shows no printed output at all, only each error's one-line message
-(capped): code in the learner's kernel sees the hidden checks as they run, and could print
-them in any disguise (encoded, reversed) that no line matching would recognise.
+(capped at :data:`MESSAGE_LIMIT` characters): code in the learner's kernel sees the hidden
+checks as they run, and could print them in any disguise (encoded, reversed) that no line matching would recognise.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from labkit.diagnosis import error_message
 from labkit.notebooks import is_autograded_test, strip_hidden_tests
 
 _HIDDEN_BLOCK = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$(.*?)^\s*### END HIDDEN TESTS\s*$", re.M | re.S)
@@ -30,7 +31,10 @@ WITHHELD_NOTE = (
     "[output not shown in feedback: it was printed after hidden checks had run, so it could repeat "
     "them. Run your notebook to see your own output.]\n"
 )
-MESSAGE_LIMIT = 300
+# Long enough for every check's own message (a response body preview and what was expected:
+# the longest in the catalogues is about 500 characters), short enough that an error raised
+# on purpose after the hidden checks ran cannot carry much of them out.
+MESSAGE_LIMIT = 1000
 
 
 def hidden_lines(nb: NotebookNode) -> set[str]:
@@ -83,7 +87,7 @@ class ConcealHiddenTests(NbGraderPreprocessor):
                         and "Traceback (most recent call last)" not in frame
                         and not frame.startswith("-----")
                     ]
-                    output["traceback"] = [*useful, f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+                    output["traceback"] = [*useful, error_message(output)]
                     kept.append(output)
                 elif any(line in _output_text(output) for line in secret):
                     kept.append({"output_type": "stream", "name": "stdout", "text": LEAK_NOTE})
@@ -94,22 +98,21 @@ class ConcealHiddenTests(NbGraderPreprocessor):
 
 
 def _messages_only(outputs: list[NotebookNode], secret: set[str]) -> list[NotebookNode]:
-    """Each error as one capped line; printed output replaced by a note saying why."""
+    """Each error as one capped line (a failed check's own words, no ``AssertionError:``); printed
+    output replaced by a note saying why."""
     kept: list[NotebookNode] = []
     if any(output.get("output_type") != "error" for output in outputs):
         kept.append(NotebookNode(output_type="stream", name="stdout", text=WITHHELD_NOTE))
     for output in outputs:
         if output.get("output_type") != "error":
             continue
-        message = (
-            f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".splitlines()[0]
-            if output.get("evalue")
-            else str(output.get("ename", "Error"))
-        )
+        ename = str(output.get("ename", "Error"))
+        lines = error_message(output).splitlines()
+        message = lines[0] if lines else ename
         if any(line in message for line in secret):
-            message = f"{output.get('ename', 'Error')}: [message removed: it reproduced hidden test code]"
+            message = f"{ename}: [message removed: it reproduced hidden test code]"
         if len(message) > MESSAGE_LIMIT:
             message = message[:MESSAGE_LIMIT] + "..."
-        ename, _, evalue = message.partition(": ")
+        evalue = message.removeprefix(f"{ename}: ")
         kept.append(NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[message]))
     return kept
