@@ -128,3 +128,15 @@ def test_plain_nbgrader_flags_a_given_cell_that_fails(tmp_path: Path):
     assert flagged_in(lab.root, LAB) == {"ada": True}
     assert "given code failed before any answer ran" in graded.stderr
     assert all(score == 0 for score in scores_in(lab.root, LAB)["ada"].values())
+
+
+def test_points_awaiting_a_person_are_pending_in_course_grades_summary():
+    """A written answer nbgrader leaves for manual grading (score None) is pending, never a 0."""
+    from autograder.grading.progress import summary
+
+    scores = {"auth-login": (4.0, 4.0), "manual-design": (None, 3.0)}
+    outcome = Outcome.of("ada", "digest", "gradebook", Graded(scores, b""))
+    assert (outcome.score, outcome.max_score, outcome.pending) == (4.0, 7.0, 3.0)
+    text = summary([outcome])
+    assert "awaiting manual grading: 1 submission(s), 3 point(s)" in text, text
+    assert "mean score: 100.0% of the points graded so far" in text, text

@@ -42,10 +42,18 @@ def summary(outcomes: list[Outcome]) -> str:
             lines.append(f"  FLAGGED {outcome.student} (graded, look at it): {outcome.flag}")
         for note in outcome.notes:
             lines.append(f"  note {outcome.student}: {note}")
+    waiting = [o for o in graded if o.pending]
+    if waiting:
+        points = sum(o.pending for o in waiting)
+        lines.append(
+            f"awaiting manual grading: {len(waiting)} submission(s), {points:g} point(s) "
+            "(grade them in Formgrader; the scores below leave them out)"
+        )
     if graded:
-        percents = [100 * o.score / o.max_score if o.max_score else 0.0 for o in graded]
+        percents = [100 * o.score / (o.max_score - o.pending) if o.max_score > o.pending else 0.0 for o in graded]
         mean = sum(percents) / len(percents)
-        lines.append(f"mean score: {mean:.1f}% of the points (graded submissions only)")
+        so_far = " of the points graded so far" if waiting else " of the points"
+        lines.append(f"mean score: {mean:.1f}%{so_far} (graded submissions only)")
         lines.append("distribution:")
         for low in range(0, 100, 20):
             high = low + 20

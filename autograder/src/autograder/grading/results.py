@@ -69,6 +69,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # what happened on the way (timeouts, restarts)
     gradebook: str = DEFAULT_IDENTITY  # where the grades were written (gradebook.identity)
     retry: bool = False  # grade it again on the next run: the fault was not the submission's
+    pending: float = 0.0  # points awaiting a person (written answers): part of max_score, not of score
 
     @classmethod
     def of(cls, student: str, digest: str, gradebook: str, result: Result) -> Outcome:
@@ -84,5 +85,7 @@ class Outcome:
                 flag=result.flag,
                 notes=list(result.notes),
                 retry=bool(result.environment_fault),
+                # nbgrader leaves the score of a cell that needs manual grading as None
+                pending=sum(points for score, points in result.scores.values() if score is None),
             )
         return cls(**done, status="failed", reason=result.reason, retry=isinstance(result, MachineryFailed))
