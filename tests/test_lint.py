@@ -177,3 +177,14 @@ def test_a_mistake_filed_under_another_item_is_caught(inventoried):
     path = inventoried.root / inventoried.layout.mistakes / "lab00_warmup.py"
     path.write_text(path.read_text().replace("'status-codes', 'answer-x'", "'models', 'answer-x'", 1))
     assert any("is filed under 'models'" in p for p in lint_lab(inventoried))
+
+
+def test_a_lab_without_an_inventory_is_caught(inventoried):
+    """Every lab lists its requirements: a source with no '# REQ' line at all is not let through."""
+
+    def drop_all(nb):
+        for cell in nb.cells:
+            cell.source = "\n".join(line for line in cell.source.splitlines() if "# REQ " not in line)
+
+    edit_source(inventoried, drop_all)
+    assert any("lists no requirement" in p for p in lint_lab(inventoried))
