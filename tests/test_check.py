@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -257,3 +258,12 @@ def test_a_passing_test_cell_says_so_and_a_failing_one_does_not(tmp_path):
     assert PASSED_MESSAGE in printed("status-codes-health")
     assert PASSED_MESSAGE not in printed("status-codes-create-note")
     assert PASSED_MESSAGE not in printed("answer-health")  # an answer cell runs no checks
+
+
+def test_another_notebook_beside_the_lab_is_pointed_out(tmp_path):
+    """A learner working in a copy (`lab00_warmup-Copy1.ipynb`) learns that grading takes the original."""
+    checked = variant(tmp_path, "lab00_warmup")
+    shutil.copy2(checked, tmp_path / "lab00_warmup-Copy1.ipynb")
+    result = course("check", "lab00_warmup", str(checked))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lab00_warmup-Copy1.ipynb" in result.stdout and "grading takes lab00_warmup.ipynb only" in result.stdout

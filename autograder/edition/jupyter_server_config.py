@@ -20,13 +20,16 @@ os.environ["PATH"] = os.pathsep.join([environment_bin, os.environ.get("PATH", ""
 # login shell reads /etc/profile, which sets PATH again from scratch (Debian's does): the
 # environment's commands would be gone. An interactive, non-login shell keeps PATH and still
 # reads ~/.bashrc.
-c.ServerApp.terminado_settings = {"shell_command": [os.environ.get("SHELL") or "/bin/bash"]}
+c.ServerApp.terminado_settings.update({"shell_command": [os.environ.get("SHELL") or "/bin/bash"]})
 
 # nbgrader's server extensions serve the instructor (formgrader, creating assignments, the
 # course list) and the exchange; the learner edition uses none of them.
-c.ServerApp.jpserver_extensions = {
-    "nbgrader.server_extensions.formgrader": False,
-    "nbgrader.server_extensions.validate_assignment": False,
-    "nbgrader.server_extensions.assignment_list": False,
-    "nbgrader.server_extensions.course_list": False,
-}
+# (Each is merged into what other configuration says, so a learner's own settings stay.)
+c.ServerApp.jpserver_extensions.update(
+    {
+        "nbgrader.server_extensions.formgrader": False,
+        "nbgrader.server_extensions.validate_assignment": False,
+        "nbgrader.server_extensions.assignment_list": False,
+        "nbgrader.server_extensions.course_list": False,
+    }
+)

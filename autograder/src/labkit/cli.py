@@ -122,6 +122,11 @@ def run_check(lab: str, release: Path, notebook: Path, timeout: int) -> int:
         report = check_notebook(lab, release, notebook, timeout=timeout, kernel=kernel)
     if problem := renamed(notebook, lab):
         report.problems.insert(0, problem)
+    elif others := sorted(p.name for p in notebook.parent.glob("*.ipynb") if p.name != notebook.name):
+        report.notes.append(
+            f"this folder also holds {', '.join(others)}: grading takes {notebook.name} only, so if your answers "
+            f"are in another notebook, rename that one to {notebook.name}"
+        )
     print_report(report)
     print_problems(report)
     return ExitCode.OK if report.all_passed else ExitCode.FAILED
