@@ -185,13 +185,23 @@ def test_copied_cell_is_a_problem():
 
 def test_changed_grading_metadata_is_a_problem():
     def change(nb):
-        cell(nb, "status-codes-health").metadata["nbgrader"]["points"] = 20
+        cell(nb, "status-codes-health").metadata["nbgrader"]["grade"] = False
         cell(nb, "answer-get-note").metadata["nbgrader"]["grade_id"] = "my-answer"
 
     problems = release_and(change)
     assert len(problems) == 2, problems
-    assert "'status-codes-health'" in problems[0] and "changed (points)" in problems[0]
+    assert "'status-codes-health'" in problems[0] and "changed (grade)" in problems[0]
     assert "'my-answer', which this lab does not have" in problems[1]
+
+
+def test_metadata_grading_puts_back_is_no_problem():
+    """nbgrader restores a cell's points, lock and type from the gradebook, as the check does."""
+
+    def change(nb):
+        cell(nb, "status-codes-health").metadata["nbgrader"]["points"] = 20
+        cell(nb, "status-codes-get-note").metadata["nbgrader"]["locked"] = False
+
+    assert release_and(change) == []
 
 
 def test_deleted_written_answer_is_a_problem():

@@ -89,8 +89,10 @@ class CheckReport:
 
 # What to do about damaged cells: the released notebook has them intact.
 REDOWNLOAD = "download the lab again (a fresh copy of the released notebook) and copy your answers over into it"
-# The nbgrader settings that decide how a cell is graded (its checksum changes with any edit of an answer).
-_GRADING_SETTINGS = ("grade", "solution", "locked", "points")
+# The nbgrader settings of a cell that grading cannot put back: nbgrader restores a cell's type,
+# lock and points from the gradebook, but a cell whose "grade" or "solution" flag changed is no
+# longer graded as the lab says (a locked one fails grading: its checksum cannot match again).
+_GRADING_SETTINGS = ("grade", "solution")
 
 
 def cell_problems(learner: NotebookNode, release: NotebookNode) -> list[str]:
@@ -117,8 +119,6 @@ def cell_problems(learner: NotebookNode, release: NotebookNode) -> list[str]:
             )
             continue
         changed = [key for key in _GRADING_SETTINGS if nbgrader_meta(cell).get(key) != nbgrader_meta(original).get(key)]
-        if cell.cell_type != original.cell_type:
-            changed.append("cell type")
         if changed:
             problems.append(
                 f"cell {gid!r} (cell {index}) has its grading metadata changed ({', '.join(changed)}), so it would "
