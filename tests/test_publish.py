@@ -218,3 +218,23 @@ def test_publish_updates_an_earlier_edition_and_refuses_any_other_folder(edition
     assert (other / "thesis.tex").read_text() == "mine"
     inside = publish(REPO / "edition")
     assert inside.returncode == 2 and "inside the course" in inside.stderr
+
+
+def test_publish_refuses_a_release_older_than_its_source(tmp_path: Path):
+    """Learners' checks use the published release and grading the source: they must not disagree."""
+    from autograder.layout import Lab
+    from autograder.sample_class import course_copy
+    from labkit.notebooks import read_notebook, write_notebook
+
+    (lab,) = course_copy([Lab(REPO, WARMUP)], tmp_path / "course")
+    shutil.copytree(REPO / "labs" / WARMUP, lab.release.parent)
+    source = read_notebook(lab.source)
+    source.cells[0].source += "\n\nA sentence added after the last build."
+    write_notebook(source, lab.source)
+    dest = tmp_path / "edition"
+    result = subprocess.run(
+        [str(BIN / "course"), "publish", str(dest)], cwd=lab.root, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{WARMUP}: labs/ is not what the source releases now" in result.stderr and "course build" in result.stderr
+    assert not dest.exists()

@@ -8,7 +8,8 @@ git repository:
 ``README.md``, ``Makefile``    two commands: ``make lab`` (install, open JupyterLab) and
                                ``course check <lab>``
 ``course/``                    the lesson notebooks, as committed (no outputs)
-``labs/<lab>/``                each lab's release (nbgrader's student version), as committed
+``labs/<lab>/``                each lab's release (nbgrader's student version), as committed,
+                               and only if it is what the source releases now
 ``src/labkit/``                the ``labkit`` package: the helpers lab cells import and the
                                learner's ``course check`` (:mod:`labkit.cli`), with a pristine
                                copy of each release in ``src/labkit/releases/``
@@ -26,12 +27,14 @@ source against every file written). The edition's own files (README, Makefile, t
 from __future__ import annotations
 
 import shutil
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.config import Course
 from autograder.errors import CourseError
+from autograder.layout import Lab
 from labkit import cli as learner_cli
 
 DISTRIBUTION = learner_cli.DISTRIBUTION
@@ -58,13 +61,11 @@ def publish(course: Course, dest: Path) -> Edition:
     dest = dest.resolve()
     if dest == course.root or course.root in dest.parents:
         raise CourseError(f"{dest} is inside the course: publish the learner edition to a folder outside it.")
-    _clear(dest)
     labs = course.labs()
     if not labs:
         raise CourseError(f"{course.root} has no labs to publish.")
-    for lab in labs:
-        if not lab.release.is_file():
-            raise CourseError(f"{lab.release} is missing: run `course build {lab.name}` first, then publish.")
+    _require_current_releases(labs)
+    _clear(dest)
 
     lessons_dir = course.root / course.layout.lessons
     lessons = sorted(p.name for p in lessons_dir.glob("*.ipynb"))
@@ -93,6 +94,39 @@ def publish(course: Course, dest: Path) -> Edition:
     _write_template(templates / "page_config.json", dest / "jupyter" / PAGE_CONFIG)
     shutil.copy2(course.root / "constraints.txt", dest / "constraints.txt")
     return Edition(dest, [lab.name for lab in labs], lessons)
+
+
+def _require_current_releases(labs: list[Lab]) -> None:
+    """Refuse to publish a release that is not what its source releases now.
+
+    Grading uses the source; a learner's check uses the published release. If ``labs/`` was
+    not rebuilt after a source changed, the two would disagree, so each lab is built afresh
+    (into a scratch folder) and compared with ``labs/``, file by file.
+    """
+    from autograder.build import build_labs
+
+    with tempfile.TemporaryDirectory(prefix="course-publish-") as scratch:
+        build_labs(labs, Path(scratch))
+        stale = [
+            lab.name
+            for lab in labs
+            if _files(Path(scratch) / lab.layout.release / lab.name) != _files(lab.release.parent)
+        ]
+    if stale:
+        raise CourseError(
+            f"{', '.join(stale)}: labs/ is not what the source releases now. Run `course build`, commit, "
+            "and publish again (learners' checks use the published release; grading uses the source)."
+        )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts
+    }
 
 
 def learner_dependencies(root: Path) -> list[str]:
