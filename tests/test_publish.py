@@ -134,7 +134,7 @@ def test_edition_holds_lessons_releases_and_the_learner_package_only(edition: Pa
     assert "autograder" not in readme and "solution" not in readme.lower()
 
 
-def run_learner_check(edition: Path, *args: str) -> subprocess.CompletedProcess:
+def run_learner_check(edition: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """The edition's own `course` (its labkit, not this repository's), from inside the lab's folder.
 
     It runs with no instructor package importable: any use of `autograder` fails.
@@ -150,7 +150,7 @@ def run_learner_check(edition: Path, *args: str) -> subprocess.CompletedProcess:
     env.pop("COURSE_CHECK_RUNNING", None)
     return subprocess.run(
         [sys.executable, "-c", program, *args],
-        cwd=edition / "labs" / WARMUP,
+        cwd=cwd or edition / "labs" / WARMUP,
         env=env,
         capture_output=True,
         text=True,
@@ -177,6 +177,12 @@ def test_edition_is_its_own_git_repository_where_course_check_works(edition: Pat
     solved = run_learner_check(clone, "check", WARMUP)
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert "Total: 6/6" in solved.stdout
+
+    elsewhere = tmp_path / "downloads"
+    elsewhere.mkdir()
+    copy = shutil.copy2(notebook, elsewhere / notebook.name)
+    outside = run_learner_check(clone, "check", "lab00", str(copy), cwd=elsewhere)  # a copy outside the edition
+    assert outside.returncode == 0 and "Total: 6/6" in outside.stdout, outside.stdout + outside.stderr
 
     version = run_learner_check(clone, "--version")
     helped = run_learner_check(clone, "--help")

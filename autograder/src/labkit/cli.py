@@ -69,17 +69,24 @@ def pick_lab(name: str, labs: list[str]) -> str:
     raise CourseError(f"{name!r} matches several labs: {', '.join(matches)}. Give the full name.")
 
 
-def released(lab: str, root: Path) -> Path:
-    """The pristine released notebook of ``lab``: the package's copy, else the edition's own."""
-    packaged = RELEASES / f"{lab}.ipynb"
-    return packaged if packaged.is_file() else root / LABS / lab / f"{lab}.ipynb"
+def locate(name: str, notebook: str | None) -> tuple[str, Path, Path]:
+    """``(lab, its pristine release, the notebook to check)`` for ``course check <name> [notebook]``.
 
-
-def edition_labs(root: Path) -> list[str]:
-    """The labs a learner can check: those released with the package, else the folders of ``labs/``."""
+    With the package's releases (an installed edition), a notebook given by path is checked
+    wherever it is; the edition's folder is needed only to find the default one. Without
+    them (labkit run from a source tree), the releases are the edition's ``labs/``.
+    """
     if RELEASES.is_dir():
-        return sorted(path.stem for path in RELEASES.glob("*.ipynb"))
-    return sorted(path.name for path in (root / LABS).iterdir() if path.is_dir() and not path.name.startswith("."))
+        lab = pick_lab(name, sorted(path.stem for path in RELEASES.glob("*.ipynb")))
+        release = RELEASES / f"{lab}.ipynb"
+        if notebook:
+            return lab, release, Path(notebook)
+        return lab, release, find_edition() / LABS / lab / f"{lab}.ipynb"
+    root = find_edition()
+    folders = sorted(p.name for p in (root / LABS).iterdir() if p.is_dir() and not p.name.startswith("."))
+    lab = pick_lab(name, folders)
+    release = root / LABS / lab / f"{lab}.ipynb"
+    return lab, release, Path(notebook) if notebook else release
 
 
 def missing_notebook(notebook: Path, lab: str) -> str:
@@ -165,10 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     add_check_arguments(parser, f"{LABS}/<lab>/<lab>.ipynb")
     parsed = parser.parse_args(args[1:])
     try:
-        root = find_edition()
-        lab = pick_lab(parsed.lab, edition_labs(root))
-        notebook = Path(parsed.notebook) if parsed.notebook else root / LABS / lab / f"{lab}.ipynb"
-        return run_check(lab, released(lab, root), notebook, parsed.timeout)
+        lab, release, notebook = locate(parsed.lab, parsed.notebook)
+        return run_check(lab, release, notebook, parsed.timeout)
     except CourseError as exc:
         print(f"course: {exc}", file=sys.stderr)
         return ExitCode.USAGE
