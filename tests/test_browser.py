@@ -1,18 +1,24 @@
 """The learner's and the instructor's real interface, in a real browser.
 
 JupyterLab runs from this environment on a temporary copy of the course (with a sample
-cohort graded by ``course grade``); headless Chromium, driven by Playwright, does what a
-learner and an instructor do there. Each step leaves a screenshot in a folder that the test
+cohort graded by ``course grade``), and from its own environment on a learner edition
+written by ``course publish`` and opened as its README says; headless Chromium, driven by
+Playwright, does what a learner and an instructor do there. Each step leaves a screenshot in a folder that the test
 names in its output (``BROWSER_SCREENSHOTS``, or ``.course/browser-screenshots``), so a
 person can look at what a learner sees.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +32,17 @@ from autograder import config
 from autograder.layout import Lab
 from autograder.sample_class import STDERR_NOISE, course_copy, course_with_sample_class, generate_assignments
 from autograder.sample_class import sample_class as sample_cohort
+from labkit import PASSED_MESSAGE
 from labkit.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook
 from tests import lab_ui
 from tests.conftest import BIN, MISTAKES, REPO, labs_under_test
-from tests.jupyter_server import JupyterLab, start_jupyterlab, stop_jupyterlab
+from tests.jupyter_server import (
+    JupyterLab,
+    free_port,
+    start_jupyterlab,
+    stop_jupyterlab,
+    write_lab_settings,
+)
 
 WARMUP = "lab00_warmup"
 CAPSTONE = "lab08_capstone"
@@ -151,12 +164,18 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def screenshot_on_failure(request: pytest.FixtureRequest, page: Page, screenshots: Path) -> Iterator[None]:
-    """A failing step leaves a picture of the page as it was, for a person to look at."""
+def screenshot_on_failure(request: pytest.FixtureRequest, screenshots: Path) -> Iterator[None]:
+    """A failing step leaves a picture of the page as it was, for a person to look at.
+
+    The page is the one the test drives (the instructor's course or the learner edition's),
+    so a test of one never starts the other's JupyterLab just for this.
+    """
     failed_before = request.session.testsfailed
     yield
     if request.session.testsfailed > failed_before:
-        shoot(page, screenshots, f"failed-{request.node.name}")
+        for name in ("page", "edition_page"):
+            if name in request.fixturenames:
+                shoot(request.getfixturevalue(name), screenshots, f"failed-{request.node.name}")
 
 
 def shoot(page: Page, folder: Path, name: str) -> Path:
@@ -339,3 +358,171 @@ def test_formgrader_opens_a_capstone_submission_for_manual_grading(
     with Gradebook(course.gradebook) as gradebook:
         notebook = gradebook.find_submission_notebook(CAPSTONE, CAPSTONE, "amara-solid")
         assert next(g for g in notebook.grades if g.name == manual[0]).manual_score == 1
+
+
+# --- the learner edition ---------------------------------------------------------------
+
+# `make lab` in a new edition installs its environment first (about a minute and a half here).
+EDITION_START_TIMEOUT_S = 900
+# xterm.js draws on a canvas; in screen-reader mode it also lays its rows out as text in the page.
+TERMINAL_SETTINGS = {"@jupyterlab/terminal-extension/plugin.jupyterlab-settings": {"screenReaderMode": True}}
+# What `course check` ends with, in the terminal and in a notebook cell alike.
+TOTAL = re.compile(r"Total: [\d.]+/[\d.]+ points; \d+ of \d+ tasks pass\.")
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A learner edition, as ``course publish`` writes it (the instructor's command)."""
+    root = tmp_path_factory.mktemp("edition") / "fastapi-course"
+    result = subprocess.run(
+        [str(BIN / "course"), "publish", str(root)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+def learner_environment(state: Path) -> dict[str, str]:
+    """A learner's shell: nothing of this repository's environment on PATH, no virtualenv active."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "COURSE_CHECK_RUNNING"}
+    }
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != BIN.resolve()]
+    env["PATH"] = os.pathsep.join(path)
+    # Jupyter's per-user folders, so the machine's own user settings stay out and nothing is left behind.
+    env["JUPYTER_CONFIG_DIR"] = str(state / "config")
+    env["JUPYTER_RUNTIME_DIR"] = str(state / "runtime")
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(state / "lab-settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(state / "workspaces")
+    return env
+
+
+@pytest.fixture(scope="module")
+def edition_jupyter(edition: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """``make lab`` in the edition, as its README says: it installs .venv, then starts JupyterLab.
+
+    Only where it listens comes from the test (a user configuration file, as a learner's own
+    would be): a free loopback port, a token, no browser of its own.
+    """
+    state = tmp_path_factory.mktemp("edition-jupyter-state")
+    write_lab_settings(state / "lab-settings")
+    for name, values in TERMINAL_SETTINGS.items():
+        (state / "lab-settings" / name).parent.mkdir(parents=True, exist_ok=True)
+        (state / "lab-settings" / name).write_text(json.dumps(values))
+    port, token = free_port(), secrets.token_hex(16)
+    (state / "config").mkdir()
+    listen = {
+        "ServerApp": {"ip": "127.0.0.1", "port": port, "port_retries": 0, "open_browser": False, "allow_root": True},
+        "IdentityProvider": {"token": token},
+        "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
+    }
+    (state / "config" / "jupyter_server_config.json").write_text(json.dumps(listen))
+    log = state / "make-lab.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "lab"],
+            cwd=edition,
+            env=learner_environment(state),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = JupyterLab(process, port, token, log)
+    try:
+        wait_until_answering(server, EDITION_START_TIMEOUT_S)
+        yield server
+    finally:
+        stop_jupyterlab(server)
+
+
+def wait_until_answering(server: JupyterLab, timeout: float) -> None:
+    """Poll the server's status until it answers, failing at once if ``make lab`` ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"make lab exited with {server.process.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"make lab did not serve JupyterLab within {timeout:.0f} s:\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def edition_page(browser: Browser, edition_jupyter: JupyterLab) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(lab_ui.PAGE_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_learner_edition_checks_a_lab_from_its_terminal_and_from_the_notebook(
+    edition_page: Page, edition_jupyter: JupyterLab, edition: Path, screenshots: Path
+):
+    page = edition_page
+    readme = (edition / "README.md").read_text()
+    assert "make lab" in readme and f"course check {WARMUP}" in readme and "!course check" in readme
+    notebook = edition / "labs" / WARMUP / f"{WARMUP}.ipynb"
+    url = edition_jupyter.url(f"lab/tree/labs/{WARMUP}/{WARMUP}.ipynb?reset")
+    panel = lab_ui.open_notebook(page, url, nbgrader_toolbar=False)
+
+    # A learner's JupyterLab: no instructor tools (no Nbgrader menu, formgrader, Validate).
+    expect(page.get_by_role("menuitem", name="Nbgrader", exact=True)).to_have_count(0)
+    expect(panel.locator(".validate-button")).to_have_count(0)
+    with urllib.request.urlopen(edition_jupyter.url("api/status")) as response:
+        assert response.status == 200
+    try:
+        urllib.request.urlopen(edition_jupyter.url("formgrader"))
+        raise AssertionError("the learner edition's server serves nbgrader's formgrader")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404
+    shoot(page, screenshots, "11-edition-lab-open")
+
+    # Every task answered, one with the catalogued mistake; Run All; the passing test cells say so.
+    tasks = ("answer-health", "answer-create-note", "answer-get-note")
+    answers = {cell_id: solution_source(WARMUP, cell_id) for cell_id in tasks}
+    answers[MISTAKE.cell] = answers[MISTAKE.cell].replace(MISTAKE.old, MISTAKE.new)
+    for cell_id, text in answers.items():
+        lab_ui.type_into_cell(page, lab_ui.cell(panel, cell_index(notebook, cell_id)), text)
+    lab_ui.run_all(page, panel)
+    passing = lab_ui.cell(panel, cell_index(notebook, "status-codes-health"))
+    expect(passing.locator(".jp-OutputArea-output")).to_contain_text(PASSED_MESSAGE.split(".")[0])
+    failing = lab_ui.cell(panel, cell_index(notebook, "status-codes-create-note"))
+    assert "expected 201 Created" in lab_ui.error_text(failing)
+    assert PASSED_MESSAGE.split(".")[0] not in lab_ui.output_text(failing)
+    lab_ui.save(page, panel)
+    passing.scroll_into_view_if_needed()
+    shoot(page, screenshots, "12-edition-test-cell-says-it-passed")
+
+    # The check from the notebook: a cell at its end that runs `course check` on the saved file.
+    last = len(nbformat.read(notebook, as_version=4).cells) - 1
+    check_cell = lab_ui.add_cell_below(page, panel, last, f"!course check {WARMUP}")
+    lab_ui.run_cell(page, check_cell)
+    in_notebook = one_line(lab_ui.output_text(check_cell))
+    check_cell.scroll_into_view_if_needed()
+    shoot(page, screenshots, "13-edition-check-from-the-notebook")
+
+    # The check from JupyterLab's terminal: `course` is the edition's own.
+    terminal = lab_ui.open_terminal(page, edition_jupyter.url("lab?reset"))
+    where = lab_ui.type_in_terminal(page, terminal, "command -v course", until=re.compile(r"/\.venv/bin/course"))
+    assert str(edition / ".venv" / "bin" / "course") in one_line(where), where
+    in_terminal = one_line(lab_ui.type_in_terminal(page, terminal, f"course check {WARMUP}", until=TOTAL))
+    shoot(page, screenshots, "14-edition-course-check-in-the-terminal")
+
+    # Both say the same: the mistaken task fails, the others pass, the same points.
+    for output in (in_notebook, in_terminal):
+        assert "FAIL 0/2 status-codes status-codes-create-note" in output, output
+        assert "PASS 2/2 status-codes status-codes-health" in output, output
+    assert TOTAL.search(in_notebook).group() == TOTAL.search(in_terminal).group()
+    assert TOTAL.search(in_terminal).group() == "Total: 4/6 points; 2 of 3 tasks pass."

@@ -1,7 +1,8 @@
 """Where everything of a course lives on disk: the one place that names its folders.
 
-A *course root* holds ``nbgrader_config.py``, the releases (``labs/``), the worked solutions
-(``solutions/``) and the grading folder ``autograder/``, which holds data only:
+A *course root* holds ``nbgrader_config.py``, the lessons (``course/``), the releases
+(``labs/``), the worked solutions (``solutions/``) and the grading folder ``autograder/``,
+which holds data only:
 
 =============================  ================================================================
 ``autograder/src/``            the code: the ``autograder`` and ``labkit`` packages
@@ -9,6 +10,7 @@ A *course root* holds ``nbgrader_config.py``, the releases (``labs/``), the work
 ``autograder/checks/``         each lab's checks run from outside the learner's kernel
 ``autograder/mistakes/``       each lab's catalogue of realistic wrong answers
 ``autograder/alternatives/``   each lab's catalogue of correct answers written differently
+``autograder/edition/``        the templates of the learner edition's own files (``course publish``)
 ``autograder/submitted/`` ...  nbgrader's working folders: submitted, autograded, feedback
 ``autograder/journal/``        ``course grade``'s record of finished submissions
 ``autograder/reports/``        ``course report`` and ``export`` output
@@ -44,10 +46,12 @@ class Layout:
     autograded: Path = GRADING / "autograded"
     feedback: Path = GRADING / "feedback"
     # the course's own
+    lessons: Path = Path("course")
     solutions: Path = Path("solutions")
     checks: Path = GRADING / "checks"
     mistakes: Path = GRADING / "mistakes"
     alternatives: Path = GRADING / "alternatives"
+    edition: Path = GRADING / "edition"
     journal: Path = GRADING / "journal"
     reports: Path = GRADING / "reports"
     logs: Path = GRADING / "logs"

@@ -8,7 +8,7 @@ or mistakes), so it ships in the learner edition and grading kernels may import 
 - :mod:`labkit.rubric`: the rubric, the one copy of the standard's checklist;
 - :mod:`labkit.notebooks`, :mod:`labkit.scoring`: reading notebooks, nbgrader's scoring rule;
 - :mod:`labkit.kernel`: starting a kernel fast;
-- :mod:`labkit.check`: ``course check``.
+- :mod:`labkit.check`: ``course check``; :mod:`labkit.cli`: the learner edition's ``course`` command.
 
 A failing check says what was sent, what came back, what was expected, and which rubric
 item it serves, e.g. ``POST /api/v1/products returned 200, expected 201 Created [status-codes]``.
@@ -16,10 +16,18 @@ item it serves, e.g. ``POST /api/v1/products returned 200, expected 201 Created 
 
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 from typing import Any, Protocol
 
 from labkit.rubric import RUBRIC
+
+# What a test cell that passed says under itself in JupyterLab: otherwise it prints nothing,
+# and a learner cannot tell a cell that passed from one that was never run.
+PASSED_MESSAGE = (
+    "Visible checks passed. Grading also runs hidden checks of the same task; "
+    "`course check` runs the visible ones on your saved notebook."
+)
 
 
 class HttpResponse(Protocol):
@@ -50,6 +58,44 @@ def body_preview(response: HttpResponse) -> str:
     return text if len(text) <= _BODY_PREVIEW else text[:_BODY_PREVIEW] + "..."
 
 
+class _CellWatch:
+    """Says, under a cell that ran labkit checks and finished without an error, that they passed.
+
+    It hooks into IPython (the kernel JupyterLab and grading run cells in), and only once a
+    check ran, so a process without IPython (the grader's re-run, plain Python) is untouched.
+    The message goes to stdout, which never changes a cell's points.
+    """
+
+    def __init__(self) -> None:
+        self.checks = 0  # labkit checks run by the current cell
+        self.shell: Any = None
+
+    def saw_check(self) -> None:
+        self.checks += 1
+        if self.shell is None:
+            self._attach()
+
+    def _attach(self) -> None:
+        ipython = sys.modules.get("IPython")  # not loaded: not in a kernel, and importing it would cost 0.3 s
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None or not hasattr(shell, "events"):
+            return
+        self.shell = shell
+        shell.events.register("pre_run_cell", self._before)
+        shell.events.register("post_run_cell", self._after)
+
+    def _before(self, info: Any = None) -> None:
+        self.checks = 0
+
+    def _after(self, result: Any = None) -> None:
+        ran, self.checks = self.checks, 0
+        if ran and getattr(result, "success", False):
+            print(PASSED_MESSAGE)
+
+
+_watch = _CellWatch()
+
+
 def _tag(item: str) -> str:
     if item not in RUBRIC:
         raise ValueError(f"unknown rubric item {item!r}; known: {', '.join(RUBRIC)}")
@@ -58,6 +104,7 @@ def _tag(item: str) -> str:
 
 def expect_status(response: HttpResponse, expected: int, item: str) -> None:
     """Fail unless ``response`` has the ``expected`` status code."""
+    _watch.saw_check()
     if response.status_code != expected:
         phrase = _PHRASES.get(expected) or HTTPStatus(expected).phrase
         raise AssertionError(
@@ -68,12 +115,14 @@ def expect_status(response: HttpResponse, expected: int, item: str) -> None:
 
 def expect(condition: Any, message: str, item: str) -> None:
     """Fail with ``message`` and the rubric tag unless ``condition`` holds."""
+    _watch.saw_check()
     if not condition:
         raise AssertionError(f"{message} {_tag(item)}")
 
 
 def expect_json(response: HttpResponse, item: str) -> Any:
     """Return the JSON body, failing clearly when the response is not JSON."""
+    _watch.saw_check()
     try:
         return response.json()
     except ValueError:

@@ -6,6 +6,10 @@ everything in a fresh kernel and scores test cells with nbgrader's own rule, std
 (see :mod:`labkit.scoring`). It
 survives a cell that never ends or kills the kernel exactly as grading does (one recovery
 layer for both, :mod:`labkit.recovery`): the rest of the notebook still runs.
+
+Before a learner submits, it also names what would make grading fail whatever the answers
+(:func:`cell_problems`: grading metadata removed, changed or copied; the command adds a
+renamed notebook): each is a *problem* of the report, with what to do about it.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from labkit.kernel import KERNEL_NAME, start_kernel
 from labkit.notebooks import (
     clear_outputs,
     grade_id,
+    is_answer,
     is_autograded_test,
     is_locked,
+    nbgrader_meta,
     read_notebook,
+    structure_problem,
     visible_test_view,
 )
 from labkit.recovery import RecoveringExecution, incidents
@@ -59,6 +66,8 @@ class CheckReport:
     notebook: Path
     tasks: list[TaskResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What would make grading fail or lose points whatever the answers, each with what to do.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -70,7 +79,7 @@ class CheckReport:
 
     @property
     def all_passed(self) -> bool:
-        return bool(self.tasks) and all(t.passed for t in self.tasks)
+        return bool(self.tasks) and all(t.passed for t in self.tasks) and not self.problems
 
     def by_key(self) -> dict[str, tuple[float, float]]:
         totals: dict[str, tuple[float, float]] = {}
@@ -78,6 +87,53 @@ class CheckReport:
             got, out_of = totals.get(task.key, (0.0, 0.0))
             totals[task.key] = (got + task.points, out_of + task.max_points)
         return totals
+
+
+# What to do about damaged cells: the released notebook has them intact.
+REDOWNLOAD = "download the lab again (a fresh copy of the released notebook) and copy your answers over into it"
+# The nbgrader settings of a cell that grading cannot put back: nbgrader restores a cell's type,
+# lock and points from the gradebook, but a cell whose "grade" or "solution" flag changed is no
+# longer graded as the lab says (a locked one fails grading: its checksum cannot match again).
+_GRADING_SETTINGS = ("grade", "solution")
+
+
+def cell_problems(learner: NotebookNode, release: NotebookNode) -> list[str]:
+    """What in the learner's cells would make grading fail or lose points, whatever the answers.
+
+    Read from the notebook as the learner saved it, before the check restores anything:
+    grading restores deleted test cells too, but not what this names. Grading's own rule
+    (:func:`labkit.notebooks.structure_problem`: metadata stripped, cells copied) comes first.
+    """
+    structure = structure_problem(learner)
+    if structure:
+        return [f"{structure}; or {REDOWNLOAD}"]
+    problems = []
+    released = {gid: cell for cell in release.cells if (gid := grade_id(cell))}
+    for index, cell in enumerate(learner.cells, 1):
+        gid = grade_id(cell)
+        if gid is None:
+            continue
+        original = released.get(gid)
+        if original is None:
+            problems.append(
+                f"cell {index} carries grading metadata for {gid!r}, which this lab does not have (its grade id "
+                f"was changed, or it came from another notebook), so grading cannot place it: {REDOWNLOAD}"
+            )
+            continue
+        changed = [key for key in _GRADING_SETTINGS if nbgrader_meta(cell).get(key) != nbgrader_meta(original).get(key)]
+        if changed:
+            problems.append(
+                f"cell {gid!r} (cell {index}) has its grading metadata changed ({', '.join(changed)}), so it would "
+                f"not be graded as the lab says: {REDOWNLOAD}"
+            )
+    present = {grade_id(cell) for cell in learner.cells}
+    for gid, original in released.items():
+        if is_answer(original) and nbgrader_meta(original).get("grade") and gid not in present:
+            problems.append(
+                f"the written answer cell {gid!r} is gone (deleted, or its grading metadata removed): grading "
+                f"would put back an empty one and your answer would earn nothing: {REDOWNLOAD}"
+            )
+    return problems
 
 
 def restore_cells(learner: NotebookNode, release: NotebookNode) -> list[str]:
@@ -197,8 +253,10 @@ def check_notebook(
     it, one is started here.
     """
     learner = read_notebook(notebook)
+    released = read_notebook(release)
     report = CheckReport(lab=lab, notebook=notebook)
-    report.notes = restore_cells(learner, read_notebook(release))
+    report.problems = cell_problems(learner, released)
+    report.notes = restore_cells(learner, released)
     clear_outputs(learner)
     execute(learner, notebook.resolve().parent, timeout, kernel)
     for incident in incidents(learner):
@@ -236,3 +294,12 @@ def format_report(report: CheckReport) -> str:
 
 def print_report(report: CheckReport) -> None:
     print(format_report(report))
+
+
+def print_problems(report: CheckReport) -> None:
+    """What would make grading fail, last, where a learner reads the verdict."""
+    if not report.problems:
+        return
+    print(f"Fix before you submit ({len(report.problems)} problem(s) that would make grading fail or lose points):")
+    for problem in report.problems:
+        print(f"  PROBLEM  {problem}")

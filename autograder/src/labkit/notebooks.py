@@ -31,8 +31,9 @@ def read_notebook(path: Path) -> NotebookNode:
     except json.JSONDecodeError as exc:
         raise CourseError(
             f"{path} is not a valid notebook: its JSON is broken at line {exc.lineno}, column {exc.colno} "
-            f"({exc.msg}). Open it in a text editor to repair it, or restore the release with "
-            "`git checkout -- <path>` and copy your answers back in."
+            f"({exc.msg}), so it cannot be graded. Open it in a text editor to repair it, or download the lab "
+            "again (a fresh copy of the released notebook) and copy your answers over; JupyterLab's "
+            "File > Revert Notebook to Checkpoint may still hold them."
         ) from exc
     try:
         nb = nbformat.reads(text, as_version=4)

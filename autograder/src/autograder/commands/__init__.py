@@ -19,5 +19,6 @@ COMMANDS: dict[str, str] = {
     "report": "the class by rubric item and task, in the terminal and as HTML",
     "export": "CSV: nbgrader's columns, points per rubric item, and flags",
     "demo": "the instructor's whole job, end to end, on a bundled sample class",
+    "publish": "write the learner edition: lessons, released labs, the learner's tools; nothing hidden",
     "benchmark": "time course grade against plain nbgrader and bare execution",
 }
