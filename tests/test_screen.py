@@ -76,3 +76,44 @@ def test_code_that_could_rewrite_the_checks_is_noticed(source: str):
 
 def test_a_cell_that_does_not_parse_is_noticed():
     assert screen(["def broken(:"], GIVEN) == ["cell 1: does not parse, so it cannot be read"]
+
+
+def _notebook_with_learner_cell(source: str):
+    import nbformat
+
+    answer = nbformat.v4.new_code_cell(source)
+    answer.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "answer-x"}
+    return nbformat.v4.new_notebook(cells=[answer])
+
+
+@pytest.mark.parametrize("source", ["!course check lab01_api_design", "!course check lab01 --timeout 60"])
+def test_the_learner_editions_check_cell_is_not_suspicious(source: str):
+    """The learner README's `!course check` cell, left in a notebook, must not send it to the rerun."""
+    from autograder.verify.screen import screen_notebook
+
+    assert screen_notebook(_notebook_with_learner_cell(source)) == []
+
+
+@pytest.mark.parametrize("source", ["!course check lab01; echo hi", "!course check lab01 && python -c 1", "!ls"])
+def test_other_shell_commands_still_are(source: str):
+    from autograder.verify.screen import screen_notebook
+
+    assert screen_notebook(_notebook_with_learner_cell(source)), source
+
+
+def test_a_check_cell_does_nothing_under_grading():
+    """The grading sandbox sets the nested-check variable to "grading": the cell only says so."""
+    import os
+    import subprocess
+
+    from labkit.cli import GRADING, NESTED
+    from tests.conftest import BIN
+
+    result = subprocess.run(
+        [str(BIN / "course"), "check", "lab00_warmup"],
+        env={**os.environ, NESTED: GRADING},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and "skipped while grading" in result.stdout, result.stdout + result.stderr

@@ -38,6 +38,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Integer
 
 import labkit
+from labkit.cli import GRADING
+from labkit.cli import NESTED as NESTED_CHECK
 
 SANDBOX_ENV = "COURSE_SANDBOX"
 """Set to ``off`` to grade without the sandbox (trusted submissions only; see the README)."""
@@ -187,6 +189,8 @@ def sandbox_command(
         "PYTHONDONTWRITEBYTECODE": "1",
         "MALLOC_ARENA_MAX": "4",  # threads' malloc arenas would otherwise eat the address-space limit
         "USER": "learner",
+        # A learner's `!course check` cell, left in the notebook, does nothing under grading.
+        NESTED_CHECK: GRADING,
         **(env or {}),
     }
     args = [

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -476,6 +477,11 @@ def _root(node: ast.AST) -> tuple[ast.AST, bool]:
     return node, computed
 
 
+# The check the learner edition's README suggests running from a notebook (`!course check lab01`):
+# a shell command, nothing the checks' code can see; under grading it does nothing (labkit.cli).
+COURSE_CHECK_CELL = re.compile(r"!course check [\w./-]+(?: [\w./-]+)?(?: --timeout \d+)?")
+
+
 def screen_notebook(nb: Any) -> list[str]:
     """:func:`screen` of a notebook's own code, found once and kept in its metadata (``autograder.screen``).
 
@@ -488,6 +494,10 @@ def screen_notebook(nb: Any) -> list[str]:
         from labkit.notebooks import is_autograded_test, is_given
 
         code = [cell for cell in nb.cells if cell.cell_type == "code"]
-        learner = [plain_python(c.source) for c in code if not is_given(c) and not is_autograded_test(c)]
+        learner = [
+            plain_python(c.source)
+            for c in code
+            if not is_given(c) and not is_autograded_test(c) and not COURSE_CHECK_CELL.fullmatch(c.source.strip())
+        ]
         record["screen"] = screen(learner, [plain_python(c.source) for c in code if is_given(c)])
     return list(record["screen"])
