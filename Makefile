@@ -19,8 +19,11 @@ SYSTEM_COMMANDS := bwrap
 demo: $(STAMP) system  ## the main job on bundled data: generate, grade a sample class, feedback, reports
 	$(BIN)/course demo
 
+# The terminal is a plain (not login) shell with .venv/bin first on PATH: a login shell would
+# read /etc/profile, which resets PATH, and `course` would not be found.
 lab: $(STAMP)  ## open JupyterLab on the repository
-	$(BIN)/jupyter lab --notebook-dir=.
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. \
+	  --ServerApp.terminado_settings='{"shell_command": ["/bin/bash"]}'
 
 test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .

@@ -35,7 +35,7 @@ from autograder.plugins import (
     make_validator_configurable,
 )
 from autograder.plugins.gradebook_version import use_in_process_schema_version
-from autograder.plugins.rubric_summary import FEEDBACK_TEMPLATES
+from autograder.plugins.rubric_summary import template_basedirs
 
 c = get_config()  # noqa: F821 - injected by traitlets when it loads this file
 
@@ -126,7 +126,7 @@ c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, StderrIsNo
 # page template (named "feedback" like nbgrader's, so Formgrader's button uses it too) names each
 # task, colours passed and failed cells apart and shows manual points as pending.
 c.GenerateFeedback.preprocessors = [GetGrades, ConcealHiddenTests, RubricSummary, CSSHTMLHeaderPreprocessor]
-c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES)]
+c.HTMLExporter.extra_template_basedirs = template_basedirs()  # the course's feedback, nbgrader's formgrade
 
 # nbgrader stamps a new gradebook with its schema version by running a bare `alembic`, which
 # fails unless the environment is activated; the plug-in reads the same version in-process.

@@ -169,3 +169,22 @@ def test_feedback_for_a_lab_the_gradebook_lacks_says_what_to_do(tmp_path):
     (lab,) = course_copy([Lab(REPO, LABS[0].name)], tmp_path / "course")
     result = subprocess.run([str(BIN / "course"), "feedback", lab.name], cwd=lab.root, capture_output=True, text=True)
     assert result.returncode != 0 and f"nbgrader generate_assignment {lab.name} --force" in result.stderr
+
+
+def test_formgrader_keeps_its_pages_beside_the_courses_feedback_template():
+    """The course's template folder is set for every HTMLExporter, Formgrader's included.
+
+    Naming only the course's folder left Formgrader without its ``formgrade`` pages (its
+    extension failed to load); both must resolve, ``feedback`` to the course's own.
+    """
+    from nbconvert.exporters import HTMLExporter
+
+    from autograder.config import Course
+    from autograder.plugins.rubric_summary import FEEDBACK_TEMPLATES
+    from tests.conftest import REPO
+
+    config = Course.at(REPO).config
+    assert HTMLExporter(config=config, template_name="formgrade").template  # raises when no folder holds it
+    feedback = HTMLExporter(config=config, template_name="feedback")
+    assert feedback.template
+    assert str(FEEDBACK_TEMPLATES) in feedback.template_paths[0], feedback.template_paths[:3]

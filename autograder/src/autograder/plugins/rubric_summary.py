@@ -33,6 +33,20 @@ from labkit.rubric import RUBRIC
 FEEDBACK_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """nbconvert template folder holding the course's ``feedback`` page (for ``HTMLExporter.extra_template_basedirs``)."""
 
+
+def template_basedirs() -> list[str]:
+    """``HTMLExporter.extra_template_basedirs`` for the course: its own first, then nbgrader's.
+
+    The setting is global to every HTMLExporter of the process, and the configuration file is
+    read after Formgrader sets it to nbgrader's folder (which holds its ``formgrade`` pages):
+    naming only the course's folder would leave Formgrader without its pages. The first folder
+    holding a template name wins, so ``feedback`` is the course's and ``formgrade`` nbgrader's.
+    """
+    import nbgrader
+
+    formgrader = Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates"
+    return [str(FEEDBACK_TEMPLATES), str(formgrader)]
+
 Manual = tuple[str, float, float, bool]  # a manually graded cell: label, score, max score, awaiting a person
 PENDING = "pending"
 GRADED = "graded"
