@@ -9,6 +9,10 @@ or mistakes), so it ships in the learner edition and grading kernels may import 
 - :mod:`labkit.notebooks`, :mod:`labkit.scoring`: reading notebooks, nbgrader's scoring rule;
 - :mod:`labkit.kernel`: starting a kernel fast;
 - :mod:`labkit.check`: ``course check``; :mod:`labkit.cli`: the learner edition's ``course`` command.
+- :mod:`labkit.diagnosis`: each task's root cause (not started, blocked by an earlier task,
+  failed), shared by ``course check`` and the feedback page;
+- :mod:`labkit.aids`: test aids for races, order, time, logs and failure paths;
+- :mod:`labkit.recovery`: the one recovery layer (interrupt, restart, replay) of check and grading.
 
 A failing check says what was sent, what came back, what was expected, and which rubric
 item it serves, e.g. ``POST /api/v1/products returned 200, expected 201 Created [status-codes]``.
