@@ -522,7 +522,7 @@ def test_learner_edition_checks_a_lab_from_its_terminal_and_from_the_notebook(
 
     # Both say the same: the mistaken task fails, the others pass, the same points.
     for output in (in_notebook, in_terminal):
-        assert "FAIL 0/2 status-codes status-codes-create-note" in output, output
-        assert "PASS 2/2 status-codes status-codes-health" in output, output
+        assert "FAIL 0/2 Task 2 status-codes status-codes-create-note" in output, output
+        assert "PASS 2/2 Task 1 status-codes status-codes-health" in output, output
     assert TOTAL.search(in_notebook).group() == TOTAL.search(in_terminal).group()
     assert TOTAL.search(in_terminal).group() == "Total: 4/6 points; 2 of 3 tasks pass."
