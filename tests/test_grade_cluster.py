@@ -57,10 +57,16 @@ def course_grade(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def kernels_under(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """The kernels below these processes: started as ipykernel, or forked by the warm-kernel zygote
+    (a fork keeps the zygote's command line, so the zygote and its kernels both match)."""
     found = []
     for proc in processes:
         try:
-            found += [p for p in proc.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+            found += [
+                p
+                for p in proc.children(recursive=True)
+                if any(name in " ".join(p.cmdline()) for name in ("ipykernel", "kernel_zygote"))
+            ]
         except psutil.NoSuchProcess:
             continue
     return found
