@@ -112,18 +112,19 @@ def start_jupyterlab(root: Path, state: Path, timeout: float = 90) -> JupyterLab
         )
     server = JupyterLab(process, port, token, log)
     try:
-        _wait_until_ready(server, timeout)
+        wait_until_ready(server, timeout)
     except BaseException:
         stop_jupyterlab(server)
         raise
     return server
 
 
-def _wait_until_ready(server: JupyterLab, timeout: float) -> None:
+def wait_until_ready(server: JupyterLab, timeout: float, started_by: str = "jupyter lab") -> None:
+    """Poll the server's status until it answers, failing at once if ``started_by`` ended."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {server.process.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(f"{started_by} exited with {server.process.returncode}:\n{server.log_tail()}")
         try:
             with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
                 if response.status == 200:
@@ -131,7 +132,9 @@ def _wait_until_ready(server: JupyterLab, timeout: float) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)
-    raise TimeoutError(f"jupyter lab did not answer on port {server.port} within {timeout:.0f} s:\n{server.log_tail()}")
+    raise TimeoutError(
+        f"{started_by} did not answer on port {server.port} within {timeout:.0f} s:\n{server.log_tail()}"
+    )
 
 
 def stop_jupyterlab(server: JupyterLab, grace: float = 10) -> None:

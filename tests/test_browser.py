@@ -10,13 +10,13 @@ person can look at what a learner sees.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -41,6 +41,7 @@ from tests.jupyter_server import (
     free_port,
     start_jupyterlab,
     stop_jupyterlab,
+    wait_until_ready,
     write_lab_settings,
 )
 
@@ -132,8 +133,9 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture(scope="module")
-def page(browser: Browser, jupyter: JupyterLab) -> Iterator[Page]:
+@contextlib.contextmanager
+def new_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context, the size the screenshots are taken at."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(lab_ui.PAGE_TIMEOUT_MS)
@@ -141,6 +143,12 @@ def page(browser: Browser, jupyter: JupyterLab) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, jupyter: JupyterLab) -> Iterator[Page]:
+    with new_page(browser) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
@@ -430,37 +438,16 @@ def edition_jupyter(edition: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         )
     server = JupyterLab(process, port, token, log)
     try:
-        wait_until_answering(server, EDITION_START_TIMEOUT_S)
+        wait_until_ready(server, EDITION_START_TIMEOUT_S, started_by="make lab")
         yield server
     finally:
         stop_jupyterlab(server)
 
 
-def wait_until_answering(server: JupyterLab, timeout: float) -> None:
-    """Poll the server's status until it answers, failing at once if ``make lab`` ended."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"make lab exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"make lab did not serve JupyterLab within {timeout:.0f} s:\n{server.log_tail()}")
-
-
 @pytest.fixture(scope="module")
 def edition_page(browser: Browser, edition_jupyter: JupyterLab) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(lab_ui.PAGE_TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        context.close()
+    with new_page(browser) as opened:
+        yield opened
 
 
 def one_line(text: str) -> str:
