@@ -11,6 +11,7 @@ person can look at what a learner sees.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import secrets
 import shutil
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from autograder.sample_class import sample_class as sample_cohort
 from labkit import PASSED_MESSAGE
 from labkit.notebooks import grade_id, is_autograded_test, nbgrader_meta, read_notebook
 from tests import lab_ui
-from tests.conftest import BIN, MISTAKES, REPO, labs_under_test
+from tests.conftest import BIN, MISTAKES, REPO, labs_under_test, make_course_copy
 from tests.jupyter_server import (
     JupyterLab,
     free_port,
@@ -44,6 +46,7 @@ from tests.jupyter_server import (
     wait_until_ready,
     write_lab_settings,
 )
+from tests.test_exchange import instructor
 
 WARMUP = "lab00_warmup"
 CAPSTONE = "lab08_capstone"
@@ -375,7 +378,7 @@ EDITION_START_TIMEOUT_S = 900
 # xterm.js draws on a canvas; in screen-reader mode it also lays its rows out as text in the page.
 TERMINAL_SETTINGS = {"@jupyterlab/terminal-extension/plugin.jupyterlab-settings": {"screenReaderMode": True}}
 # What `course check` ends with, in the terminal and in a notebook cell alike.
-TOTAL = re.compile(r"Total: [\d.]+/[\d.]+ points; \d+ of \d+ tasks pass\.")
+TOTAL = re.compile(r"Total: [\d.]+/[\d.]+ points; \d+ of \d+ tasks pass(; \d+ not started)?\.")
 
 
 @pytest.fixture(scope="module")
@@ -389,12 +392,26 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# What this test run's environment holds that a learner's shell would not.
+NOT_A_LEARNERS = {"VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "COURSE_CHECK_RUNNING"}
+NOT_A_LEARNERS |= {"COURSE_EXCHANGE"}
+
+
 def learner_environment(state: Path) -> dict[str, str]:
     """A learner's shell: nothing of this repository's environment on PATH, no virtualenv active."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "COURSE_CHECK_RUNNING"}
+        if name
+        not in {
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "MAKEFLAGS",
+            "MFLAGS",
+            "MAKELEVEL",
+            "COURSE_CHECK_RUNNING",
+            "COURSE_EXCHANGE",
+        }
     }
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != BIN.resolve()]
     env["PATH"] = os.pathsep.join(path)
@@ -513,3 +530,73 @@ def test_learner_edition_checks_a_lab_from_its_terminal_and_from_the_notebook(
         assert "PASS 2/2 Task 1 status-codes status-codes-health" in output, output
     assert TOTAL.search(in_notebook).group() == TOTAL.search(in_terminal).group()
     assert TOTAL.search(in_terminal).group() == "Total: 4/6 points; 2 of 3 tasks pass."
+
+
+def test_learner_edition_hands_a_lab_in_through_the_exchange_and_reads_its_feedback(
+    edition_page: Page, edition_jupyter: JupyterLab, edition: Path, screenshots: Path, tmp_path: Path
+):
+    """The loop from the edition's side, as its README says: ``nbgrader submit`` and, once the
+    instructor has graded and released feedback, ``nbgrader fetch_feedback``, typed in the
+    edition's terminal; the page it fetched opened in JupyterLab shows what ``course check`` said.
+
+    The instructor is this test, with the course's own commands on a copy of the course; the
+    learner is the user JupyterLab runs as (the exchange test, tests/test_exchange.py, has
+    learners with accounts of their own).
+    """
+    page = edition_page
+    notebook = edition / "labs" / WARMUP / f"{WARMUP}.ipynb"
+    checked = subprocess.run(
+        [str(edition / ".venv" / "bin" / "course"), "check", WARMUP],
+        cwd=edition,
+        env=learner_environment(edition_jupyter.log.parent),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    expected = TOTAL.search(one_line(checked.stdout))
+    assert expected, checked.stdout + checked.stderr
+    earned, possible = expected.group().removeprefix("Total: ").split(" points")[0].split("/")  # e.g. 4, 6
+    failing_tasks = re.findall(r"FAIL \S+ (Task \d+)", checked.stdout)
+
+    # The instructor releases the lab into an exchange folder; the learner names that folder
+    # in their own nbgrader configuration (JUPYTER_CONFIG_DIR is the edition server's ~/.jupyter).
+    exchange = tmp_path / "exchange"
+    root = make_course_copy(tmp_path / "course", [WARMUP])
+    instructor(root, exchange, str(BIN / "nbgrader"), "generate_assignment", WARMUP)
+    instructor(root, exchange, str(BIN / "nbgrader"), "release_assignment", WARMUP)
+    learner_config = edition_jupyter.log.parent / "config" / "nbgrader_config.py"
+    learner_config.write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n")
+
+    terminal = lab_ui.open_terminal(page, edition_jupyter.url("lab?reset"))
+    lab_ui.type_in_terminal(page, terminal, "cd labs", until=re.compile(r"labs\s*[$#]"))
+    submitted = lab_ui.type_in_terminal(
+        page, terminal, f"nbgrader submit {WARMUP}", until=re.compile(rf"Submitted as: fastapi-production {WARMUP}")
+    )
+    shoot(page, screenshots, "15-edition-nbgrader-submit")
+    student = getpass.getuser()
+    inbound = list((exchange / "fastapi-production" / "inbound").glob(f"{student}+{WARMUP}+*"))
+    assert len(inbound) == 1, (inbound, one_line(submitted))
+    assert (inbound[0] / f"{WARMUP}.ipynb").read_bytes() == notebook.read_bytes()
+    # nbgrader warns that JupyterLab's checkpoint is an EXTRA notebook; the README says it is not handed in.
+    assert (edition / "labs" / WARMUP / ".ipynb_checkpoints").is_dir() and "EXTRA" in submitted
+    assert not list(inbound[0].rglob(".ipynb_checkpoints")), sorted(inbound[0].rglob("*"))
+
+    instructor(root, exchange, str(BIN / "nbgrader"), "collect", WARMUP)
+    instructor(root, exchange, str(BIN / "course"), "grade", WARMUP, "--workers", "1")
+    instructor(root, exchange, str(BIN / "course"), "feedback", WARMUP)
+    instructor(root, exchange, str(BIN / "nbgrader"), "release_feedback", WARMUP)
+
+    lab_ui.type_in_terminal(page, terminal, f"nbgrader fetch_feedback {WARMUP}", until=re.compile("Fetched feedback"))
+    shoot(page, screenshots, "16-edition-nbgrader-fetch-feedback")
+    (fetched,) = (edition / "labs" / WARMUP / "feedback").glob(f"*/{WARMUP}.html")
+    assert fetched.read_bytes() == (root / "autograder" / "feedback" / student / WARMUP / f"{WARMUP}.html").read_bytes()
+
+    # The page, opened from JupyterLab's file server: the same points as the check, its failing task named.
+    relative = fetched.relative_to(edition).as_posix()
+    page.goto(edition_jupyter.url("files/" + urllib.parse.quote(relative)))
+    total = page.locator("tr", has_text="autograded total").locator("th")
+    expect(total.nth(2)).to_have_text(earned)
+    expect(total.nth(3)).to_have_text(possible)
+    for task in failing_tasks:
+        expect(page.locator(".feedback-summary li", has_text=task).first).to_be_visible()
+    shoot(page, screenshots, "17-edition-feedback-page")

@@ -31,7 +31,7 @@ SOLUTION_BLOCK = re.compile(r"^\s*### BEGIN SOLUTION\s*$.*?^\s*### END SOLUTION\
 # Nothing of these may be in the edition, by name: the instructor's side of the course.
 INSTRUCTOR_NAMES = re.compile(
     r"(^|/)(autograder|solutions|source|mistakes|alternatives|checks|submitted|autograded|feedback|gradebook\.db|"
-    r"nbgrader_config\.py|tests)(/|$)"
+    r"tests)(/|$)|^nbgrader_config\.py$"  # the instructor's configuration; labs/ has the learner's own
 )
 
 
@@ -132,6 +132,29 @@ def test_edition_holds_lessons_releases_and_the_learner_package_only(edition: Pa
     readme = (edition / "README.md").read_text()
     assert "make lab" in readme and "course check lab00_warmup" in readme
     assert "autograder" not in readme and "solution" not in readme.lower()
+
+
+def test_the_editions_nbgrader_configuration_names_the_course_and_nothing_of_the_instructors(
+    edition: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """labs/nbgrader_config.py, where learners run ``nbgrader submit``: the course's id, and
+    the exchange only when COURSE_EXCHANGE names it (else the learner's own setting stands)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.config import load_config
+
+    text = (edition / "labs" / "nbgrader_config.py").read_text()
+    assert "autograder" not in text and "db_url" not in text and "source_directory" not in text, text
+
+    def loaded():  # noqa: ANN202 - a traitlets Config
+        return PyFileConfigLoader("nbgrader_config.py", path=str(edition / "labs")).load_config()
+
+    monkeypatch.delenv("COURSE_EXCHANGE", raising=False)
+    config = loaded()
+    assert config.CourseDirectory.course_id == load_config(REPO).CourseDirectory.course_id
+    assert "root" not in config.Exchange
+    monkeypatch.setenv("COURSE_EXCHANGE", "/srv/exchange")
+    assert loaded().Exchange.root == "/srv/exchange"
 
 
 def run_learner_check(edition: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

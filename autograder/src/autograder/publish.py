@@ -16,6 +16,7 @@ git repository:
 ``pyproject.toml``             the learner package: ``labkit``, the ``course`` command, the stack
 ``constraints.txt``            the exact versions the course is tested with
 ``jupyter/``                   JupyterLab's settings for learners, installed with the package
+``labs/nbgrader_config.py``    the course's id, for handing labs in with ``nbgrader submit``
 =============================  ================================================================
 
 Nothing else is copied: everything is chosen here, file by file, from folders that hold no
@@ -79,7 +80,8 @@ def publish(course: Course, dest: Path) -> Edition:
     _copy_package(dest / "src" / "labkit")
     version = _version(course.root)
     templates = course.root / course.layout.edition
-    _write_template(templates / "README.md", dest / "README.md", version=version)
+    course_id = str(course.config.CourseDirectory.course_id)
+    _write_template(templates / "README.md", dest / "README.md", version=version, course_id=course_id)
     _write_template(templates / "Makefile", dest / "Makefile")
     _write_template(templates / "gitignore", dest / ".gitignore")
     _write_template(
@@ -92,6 +94,9 @@ def publish(course: Course, dest: Path) -> Edition:
     )
     _write_template(templates / "jupyter_server_config.py", dest / "jupyter" / "jupyter_server_config.py")
     _write_template(templates / "page_config.json", dest / "jupyter" / PAGE_CONFIG)
+    _write_template(
+        templates / "nbgrader_config.py", dest / learner_cli.LABS / "nbgrader_config.py", course_id=course_id
+    )
     shutil.copy2(course.root / "constraints.txt", dest / "constraints.txt")
     return Edition(dest, [lab.name for lab in labs], lessons)
 
