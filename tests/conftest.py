@@ -18,7 +18,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from autograder.catalogue import mistakes
+from autograder.catalogue import Mistake, mistakes
+from autograder.inventory import requirements
 from autograder.layout import Lab, list_labs
 from autograder.sample_class import course_copy, course_with_sample_class, with_stderr_noise
 from autograder.sample_class import submit as submit_to
@@ -30,13 +31,34 @@ BIN = Path(sys.executable).parent
 MISTAKES = mistakes(REPO / "autograder" / "mistakes")
 SAMPLE_LAB = "lab00_warmup"  # the cheapest lab to grade: the cluster and PostgreSQL tests use its sample class
 # The lab whose mistakes plain nbgrader grades too, so that course grade can be compared with it
-# cell by cell on answers that fail (tests/test_course_grade.py); every lab's catalogue is
-# graded by course grade alone (tests/test_catalogue.py).
+# cell by cell on answers that fail (tests/test_course_grade.py): one mistake for each of its
+# test cells (every test cell pins a requirement, every requirement has a mistake), so every
+# cell is compared failing; every lab's whole catalogue is graded by course grade alone
+# (tests/test_catalogue.py).
 EQUIVALENCE_LAB = "lab01_api_design"
 
 # An instructor's shared gradebook (README: PostgreSQL) must never receive test data: every
 # course the tests make keeps its own SQLite gradebook unless a test sets this itself.
 os.environ.pop("COURSE_DB_URL", None)
+
+
+# `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Every test
+# file runs whole in one process (its module fixtures are made once), and the files that share
+# one of these session fixtures run in the same process, so that it is made once too.
+SHARED_SESSION_FIXTURES = {"proven": "proof", "graded": "graded", "sample_grades": "graded"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    group_of_file: dict[str, str] = {}
+    for item in items:
+        file = item.nodeid.split("::")[0]
+        for fixture, group in SHARED_SESSION_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                group_of_file[file] = group
+    for item in items:
+        file = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group_of_file.get(file, file)))
 
 
 def labs_under_test() -> list[Lab]:
@@ -49,6 +71,11 @@ def labs_under_test() -> list[Lab]:
 
 
 PROOF_REPEAT = 2  # the worked solution is graded this often in the proof: a check that passes by chance fails
+# Graders for the suite's big grading runs: one more than cores. A lab's kernel spends part of
+# every request waiting on TestClient's event-loop thread, so with one grader per core a core
+# idles about a quarter of the time; measured on 2 cores, lab03's 51 auth mistakes proved in
+# 67.1 s with 2 graders and 56.6 s with 3 (CPU busy 76% and 92%), 57.4 s with 4.
+GRADERS = (os.cpu_count() or 2) + 1
 
 
 @dataclass
@@ -120,13 +147,24 @@ def submit(root: Path, lab: str, student: str, nb: nbformat.NotebookNode) -> Non
     submit_to(Lab(root, lab), student, nb)
 
 
+def one_mistake_per_test_cell(lab: Lab) -> list[Mistake]:
+    """The first catalogued mistake that fails each test cell of ``lab`` (by its requirement)."""
+    cell_of = {requirement.id: requirement.test for requirement in requirements(read_notebook(lab.source))}
+    chosen: dict[str, Mistake] = {}
+    for mistake in (m for m in MISTAKES if m.lab == lab.name):
+        chosen.setdefault(cell_of[mistake.requirement], mistake)
+    tested = {cell_of[r] for r in cell_of}
+    assert set(chosen) == tested, f"{lab.name}: no mistake fails {sorted(tested - set(chosen))}"
+    return list(chosen.values())
+
+
 def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
     root = make_course_copy(workdir / lab.name, [lab.name])
     solution = read_notebook(lab.solution)
     submit(root, lab.name, "solution", solution)
     submit(root, lab.name, "release", read_notebook(lab.release))
     submit(root, lab.name, "stderr", with_stderr_noise(solution))
-    for mistake in (m for m in MISTAKES if m.lab == lab.name == EQUIVALENCE_LAB):
+    for mistake in one_mistake_per_test_cell(lab) if lab.name == EQUIVALENCE_LAB else []:
         submit(root, lab.name, mistake.student, mistake.apply(solution))
 
     graded = GradedLab(lab.name, root)
@@ -153,7 +191,7 @@ def proven(tmp_path_factory: pytest.TempPathFactory) -> Proof:
     from autograder.prove import prove
 
     root = tmp_path_factory.mktemp("proven") / "course"
-    verdicts = prove(labs_under_test(), root, workers=os.cpu_count() or 2, repeat=PROOF_REPEAT)
+    verdicts = prove(labs_under_test(), root, workers=GRADERS, repeat=PROOF_REPEAT)
     return Proof(root, {(v.entry.lab, v.entry.student): v for v in verdicts})
 
 

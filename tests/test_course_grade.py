@@ -75,8 +75,12 @@ def test_scores_equal_plain_nbgrader_and_failures_are_flagged(graded, cohort):
     autograded = sum(float(nbgrader_meta(cell)["points"]) for cell in source.cells if is_autograded_test(cell))
     assert float(rows["solution"]["score"]) == autograded > 0
 
-    # Regrading unchanged submissions is idempotent, with or without --force.
-    assert course_grade(cohort, "--force").returncode == 1
+    # Regrading unchanged submissions is idempotent: without --force nothing is graded again (the
+    # flagged stay flagged); with it, those named are graded again to the same scores.
+    assert course_grade(cohort).returncode == 1
+    assert scores_in(cohort, LAB) == got
+    again = course_grade(cohort, "--force", "--student", "s*")  # solution, stderr
+    assert again.returncode == 0 and "graded: 2" in again.stdout, again.stdout + again.stderr
     assert scores_in(cohort, LAB) == got
 
     # A resubmission that cannot be graded never keeps the old (full) score silently.
@@ -89,7 +93,13 @@ def test_scores_equal_plain_nbgrader_and_failures_are_flagged(graded, cohort):
     assert not (cohort / "autograder" / "autograded" / "solution" / LAB).exists(), "stale autograded notebook kept"
 
 
+KEPT_FOR_THE_KILL = 10  # submissions the killed run grades: enough to kill it midway, few enough to be quick
+
+
 def test_a_killed_run_started_again_finishes_the_job(graded, cohort):
+    submitted = cohort / "autograder" / "submitted"
+    for folder in sorted(submitted.iterdir())[KEPT_FOR_THE_KILL:]:
+        shutil.rmtree(folder)
     journal = cohort / "autograder" / "journal" / f"{LAB}.json"
     process = subprocess.Popen(
         [str(BIN / "course"), "grade", LAB, "--workers", "1"],
@@ -111,8 +121,9 @@ def test_a_killed_run_started_again_finishes_the_job(graded, cohort):
 
     result = course_grade(cohort, "--workers", "2")
     assert len(json.loads(journal.read_text())) == submissions, result.stdout + result.stderr
-    expected = scores_in(graded[LAB].root, LAB)
     got = scores_in(cohort, LAB)
+    expected = {student: cells for student, cells in scores_in(graded[LAB].root, LAB).items() if student in got}
+    assert len(expected) >= KEPT_FOR_THE_KILL - 2, sorted(got)  # all but the two broken ones
     assert {student: got[student] for student in expected} == expected
     assert all((cohort / "autograder" / "autograded" / s / LAB / f"{LAB}.ipynb").is_file() for s in expected)
 

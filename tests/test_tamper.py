@@ -8,8 +8,6 @@ is what stops them.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from autograder.config import Course
@@ -17,7 +15,7 @@ from autograder.grading.coordinator import grade_lab
 from autograder.layout import Lab
 from autograder.sample_class import course_copy, generate_assignments, submit
 from labkit.notebooks import is_answer, read_notebook
-from tests.conftest import labs_under_test, scores_in
+from tests.conftest import GRADERS, labs_under_test, scores_in
 from tests.tamper import TAMPERS, Tamper
 
 LABS = labs_under_test()
@@ -50,7 +48,7 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, di
     course = Course.at(root)
     generate_assignments(copies, course.config)
     for copied in copies:
-        grade_lab(copied, workers=os.cpu_count() or 2, course=course)
+        grade_lab(copied, workers=GRADERS, course=course)
     return {lab.name: scores_in(root, lab.name) for lab in LABS}
 
 
@@ -88,7 +86,7 @@ def test_without_the_rerun_tampering_buys_points(tmp_path):
         submit(copied, tamper.name, tamper.notebook(release))
     course = Course.at(copied.root)
     generate_assignments([copied], course.config)
-    grade_lab(copied, workers=os.cpu_count() or 2, course=course)
+    grade_lab(copied, workers=GRADERS, course=course)
     scores = scores_in(copied.root, lab.name)
     for name in SHOWN:
         assert _share(scores[name], lab) == 1.0, f"{name} without the re-run kept only {scores[name]}"
