@@ -9,6 +9,7 @@ cell (turned into plain Python by the grader, not by the sandboxed server) still
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import nbformat
@@ -21,6 +22,7 @@ from tests.conftest import REPO
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = "lab00_warmup"
+HANG_GUARD_S = 300  # far above a start (about a second), far below the start timeout the test gives
 
 
 @pytest.fixture
@@ -67,10 +69,24 @@ def test_only_the_asked_checks_run(solution_cells: list[str], tmp_path: Path, st
 
 
 def test_a_server_that_cannot_start_is_tried_once(tmp_path: Path, starts: list[str]):
+    """The lab's seed app is served, the learner's app never will be: the start gives up as soon
+    as the server says so, not at the start timeout (an hour here; it was a minute of every
+    such submission's grading). A start that waits for the timeout fails the guard below."""
     checks = lab_checks(REPO / "autograder" / "checks" / f"{LAB}.py")
     assert checks is not None
-    results = run_outside_checks(checks, ["x = 1  # defines no app"], tmp_path)
+    outcome: list[dict[str, str]] = []
+    start = threading.Thread(
+        target=lambda: outcome.append(
+            run_outside_checks(checks, ["x = 1  # defines no app"], tmp_path, start_timeout=3600)
+        ),
+        daemon=True,
+    )
+    start.start()
+    start.join(HANG_GUARD_S)
+    assert outcome, f"still waiting after {HANG_GUARD_S} s for an app the server said it cannot build"
+    results = outcome[0]
     assert len(starts) == 1 and starts[0], starts
+    assert "`app`" in starts[0] and "seed" not in starts[0], starts[0]  # the missing one, by name
     assert set(results) == set(checks.checks)
     assert all("could not be served" in message for message in results.values()), results
 

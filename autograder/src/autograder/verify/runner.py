@@ -44,9 +44,11 @@ class _Server:
 
     def __init__(self, checks: LabChecks, cells: list[str], workdir: Path, private: Path) -> None:
         self.sockets = {name: private / f"{name}.sock" for name in checks.targets}
+        self.status = private / "status.json"  # serve.py: which apps it could not build
         spec = {
             "cells": cells,
             "prelude": checks.prelude,
+            "status": str(self.status),
             "targets": {
                 name: {"expression": expression, "socket": str(self.sockets[name])}
                 for name, expression in checks.targets.items()
@@ -62,7 +64,7 @@ class _Server:
     def start(self, timeout: float) -> str:
         """Start serving; return "" when every socket is up, or why not."""
         self.stop()
-        for path in self.sockets.values():
+        for path in [*self.sockets.values(), self.status]:
             path.unlink(missing_ok=True)
         command = self.command
         if not sandbox_disabled():
@@ -77,14 +79,23 @@ class _Server:
             start_new_session=True,
         )
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        never: list[str] = []  # targets the server says it cannot build: no use waiting for them
+        while time.monotonic() < deadline and not never:
             if all(_accepting(path) for path in self.sockets.values()):
                 return ""
             if self.process.poll() is not None:
                 break
+            never = self._never_served()
             time.sleep(0.05)
-        missing = ", ".join(f"`{self.targets[n]}`" for n, p in self.sockets.items() if not p.exists())
+        names = never or [name for name, path in self.sockets.items() if not path.exists()]
+        missing = ", ".join(f"`{self.targets[name]}`" for name in names)
         return f"the app could not be served from this notebook's code (missing or broken: {missing})"
+
+    def _never_served(self) -> list[str]:
+        try:
+            return list(json.loads(self.status.read_text(encoding="utf-8"))["missing"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return []  # not written yet (or not by serve.py): keep waiting for the sockets
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
