@@ -31,7 +31,7 @@ lab: $(STAMP)  ## open JupyterLab on the repository
 TEST_PROCESSES ?= auto
 test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 # The fast tier (a few minutes): lint, the package's own tests, and one lab (the warm-up)
 # built, linted and graded end to end with its whole catalogue.

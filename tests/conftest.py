@@ -42,23 +42,46 @@ EQUIVALENCE_LAB = "lab01_api_design"
 os.environ.pop("COURSE_DB_URL", None)
 
 
-# `make test` runs the suite in parallel processes (pytest-xdist, --dist loadgroup). Every test
-# file runs whole in one process (its module fixtures are made once), and the files that share
-# one of these session fixtures run in the same process, so that it is made once too.
+# `make test` runs the suite in parallel processes (pytest-xdist, `-n auto`). Each test file runs
+# whole in one process (its module fixtures are made once), and the files that share one of the
+# session fixtures below run in the same process, so that it is made once too (the proof costs
+# minutes). The scheduler below does this grouping itself: xdist's own `--dist loadgroup` marks
+# are silently ignored under pytest 9.2 (pytest-dev/pytest-xdist#1386).
 SHARED_SESSION_FIXTURES = {"proven": "proof", "graded": "graded", "sample_grades": "graded"}
+FILES_SHARING_A_FIXTURE = {
+    "tests/test_catalogue.py": "proof",
+    "tests/test_feedback.py": "proof",
+    "tests/test_build.py": "graded",
+    "tests/test_course_grade.py": "graded",
+    "tests/test_grading.py": "graded",
+    "tests/test_grade_cluster.py": "graded",
+    "tests/test_gradebook.py": "graded",
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        """One work unit per test file, and one for the files that share a session fixture."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return FILES_SHARING_A_FIXTURE.get(file, file)
+
+    return SharedFixtureScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    group_of_file: dict[str, str] = {}
+    """A new file that uses a shared session fixture must join its group, or xdist makes the fixture twice."""
     for item in items:
         file = item.nodeid.split("::")[0]
         for fixture, group in SHARED_SESSION_FIXTURES.items():
-            if fixture in getattr(item, "fixturenames", ()):
-                group_of_file[file] = group
-    for item in items:
-        file = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group_of_file.get(file, file)))
+            if fixture in getattr(item, "fixturenames", ()) and FILES_SHARING_A_FIXTURE.get(file) != group:
+                raise pytest.UsageError(
+                    f"{file} uses the session fixture {fixture!r}: add it to FILES_SHARING_A_FIXTURE in "
+                    f"tests/conftest.py as {group!r}, so that `make test` makes the fixture once"
+                )
 
 
 def labs_under_test() -> list[Lab]:
