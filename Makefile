@@ -25,9 +25,9 @@ lab: $(STAMP)  ## open JupyterLab on the repository
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=. \
 	  --ServerApp.terminado_settings='{"shell_command": ["/bin/bash"]}'
 
-# Two (or one per core) pytest processes: much of the suite waits on kernels, servers and the
-# browser with a core idle, so a second process fills it (tests/conftest.py keeps the tests that
-# share an expensive fixture in one process).
+# One pytest process per core: much of the suite waits on kernels, servers and the browser with
+# a core idle, and another process fills it (tests/conftest.py keeps each test file, and the
+# files that share an expensive fixture, in one process). TEST_PROCESSES=0: one process.
 TEST_PROCESSES ?= auto
 test: $(STAMP) system system-packages $(CHROMIUM)  ## run the whole test suite (lint, build, grading, notebooks, the browser test)
 	$(BIN)/ruff check .
