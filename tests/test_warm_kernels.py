@@ -84,3 +84,21 @@ def test_the_submission_sees_only_its_own_working_copy(run, tmp_path: Path):
     finally:
         secret.unlink()
     assert printed.startswith("False"), printed
+
+
+def test_remembered_cell_transforms_follow_the_transformers_installed(run):
+    """A warm kernel turns each cell into Python once (kernel_zygote), never with stale transformers.
+
+    The same text runs before a transformer is added, while it is there, and after it is
+    removed: each run must see the transformers of its moment, as IPython alone would.
+    """
+    cell = "print('plain')"
+    add = "_shout = lambda lines: [line.replace('plain', 'SHOUT') for line in lines]\n" + (
+        "get_ipython().input_transformers_cleanup.append(_shout)"
+    )
+    remove = "get_ipython().input_transformers_cleanup.remove(_shout)"
+    printed = run(
+        cell, add, cell, "print('await' + ' not needed')", remove, cell, "import asyncio\nawait asyncio.sleep(0)"
+    )
+    assert [printed[0], printed[2], printed[3], printed[5]] == ["plain\n", "SHOUT\n", "await not needed\n", "plain\n"]
+    assert printed[6] == "", printed[6]  # top-level await still runs

@@ -21,6 +21,7 @@ It must not import the grader: only the standard library and the modules it prel
 
 import contextlib
 import ctypes
+import functools
 import importlib
 import json
 import os
@@ -144,6 +145,41 @@ def _start_kernel(cwd: str, argv: list[str], log: str) -> None:
         os._exit(0)
 
 
+def _remember_cell_transforms() -> None:
+    """Turn each cell into Python once per kernel, not twice.
+
+    ipykernel transforms a cell (IPython syntax to Python) to decide whether it needs an event
+    loop, then calls ``run_cell``, which transforms it again and compiles it once more for the
+    same question. Both are pure functions of the cell's text and of the transformers
+    installed, and a lab's test cells are long: about a tenth of a kernel's time went there
+    (profiled on lab03). The result is remembered per kernel, keyed by the text and by the
+    transformers themselves, so a transformer the learner's code adds, removes or replaces
+    applies to every cell after it exactly as before.
+    """
+    try:
+        from IPython.core import inputtransformer2, interactiveshell
+    except ImportError:
+        return
+    transform = inputtransformer2.TransformerManager.transform_cell
+    transformed: dict[tuple, str] = {}
+
+    def transform_cell(self: inputtransformer2.TransformerManager, cell: str) -> str:
+        try:
+            key = (cell, *self.cleanup_transforms, None, *self.line_transforms, None, *self.token_transformers)
+            known = transformed.get(key)
+        except TypeError:  # a transformer that cannot be hashed: nothing remembered
+            return transform(self, cell)
+        if known is None:
+            if len(transformed) > 512:
+                transformed.clear()
+            known = transformed[key] = transform(self, cell)
+        return known
+
+    inputtransformer2.TransformerManager.transform_cell = transform_cell
+    should_be_async = interactiveshell._should_be_async
+    interactiveshell._should_be_async = functools.lru_cache(maxsize=512)(should_be_async)
+
+
 def _inside_its_own_sandbox(outside_mount_ns: str, outside_pid_ns: str) -> bool:
     """True only in namespaces other than the grader's: emptying /tmp anywhere else would be a disaster."""
     return os.readlink("/proc/self/ns/mnt") != outside_mount_ns and os.readlink("/proc/self/ns/pid") != outside_pid_ns
@@ -159,6 +195,7 @@ def main() -> None:
         # A module that will not import here is imported by the kernel if it ever needs it.
         with contextlib.suppress(Exception):
             importlib.import_module(module)
+    _remember_cell_transforms()
     signal.signal(signal.SIGCHLD, _reap)
     requests = os.fdopen(control, "r", buffering=1)
     replies = os.fdopen(os.dup(control), "w", buffering=1)
