@@ -4,6 +4,7 @@ again without IPython (:func:`run_again`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -111,11 +112,13 @@ class _Server:
             self.group = None
 
 
+@functools.lru_cache(maxsize=512)
 def plain_python(source: str) -> str:
     """A cell as plain Python: IPython syntax (``%magic``, ``!cmd``) becomes get_ipython() calls.
 
     Done here, in the grader, so the sandboxed server does not import IPython for every
-    submission; it is a text transformation, the learner's code does not run.
+    submission; it is a text transformation, the learner's code does not run. Remembered:
+    a lab's given cells are the same text in every submission a grading process sees.
     """
     from IPython.core.inputtransformer2 import TransformerManager
 

@@ -28,6 +28,7 @@ trips it loses nothing (its second run passes as the first did).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import re
 import sys
@@ -126,32 +127,28 @@ def screen(learner_cells: Iterable[str], given_cells: Iterable[str]) -> list[str
     Cells are plain Python (IPython syntax already turned into calls). A cell that does not
     parse is reported too: it cannot be screened.
     """
-    given = _bindings("\n".join(given_cells))
+    given = _given_bindings("\n".join(given_cells))
     imported = set(given.imports)
     findings: list[str] = []
     sources = list(learner_cells)
-    module_bindings: dict[str, set[str]] = {}  # module-level name -> the names its values came from
-    for source in sources:  # what every learner cell binds counts in every other cell
+    parsed: list[ast.Module | None] = []  # each cell parsed once; None: it does not parse
+    for source in sources:
         try:
-            tree = ast.parse(source)
+            parsed.append(ast.parse(source))
         except SyntaxError:
+            parsed.append(None)
+    module_bindings: dict[str, set[str]] = {}  # module-level name -> the names its values came from
+    for tree in parsed:  # what every learner cell binds counts in every other cell
+        if tree is None:
             continue
-        imported |= set(_bindings(source).imports)
+        imported |= set(_bindings_of(tree).imports)
         for name, roots in _scope_bindings(tree).items():
             module_bindings.setdefault(name, set()).update(roots)
     trusted = imported | given.names
     tainted = _tainted(module_bindings, trusted)
-    trees = []
-    for source in sources:
-        try:
-            trees.append(ast.parse(source))
-        except SyntaxError:
-            continue
-    mutators = _mutators(trees)
-    for number, source in enumerate(sources, start=1):
-        try:
-            tree = ast.parse(source)
-        except SyntaxError:
+    mutators = _mutators([tree for tree in parsed if tree is not None])
+    for number, tree in enumerate(parsed, start=1):
+        if tree is None:
             findings.append(f"cell {number}: does not parse, so it cannot be read")
             continue
         findings_of = _Findings(given, trusted, tainted)
@@ -294,10 +291,16 @@ class _Bindings(ast.NodeVisitor):
     visit_ClassDef = visit_FunctionDef
 
 
-def _bindings(source: str) -> _Bindings:
+def _bindings_of(tree: ast.AST) -> _Bindings:
     found = _Bindings()
-    found.visit(ast.parse(source))
+    found.visit(tree)
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _given_bindings(source: str) -> _Bindings:
+    """The lab's given code's bindings: the same for every submission of a lab, found once a process."""
+    return _bindings_of(ast.parse(source))
 
 
 class _Findings(ast.NodeVisitor):
