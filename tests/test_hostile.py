@@ -24,6 +24,7 @@ from nbgrader.api import Gradebook
 
 from autograder.grading.coordinator import grade_lab
 from autograder.grading.results import Outcome
+from autograder.grading.runners import LocalPool
 from autograder.layout import get_lab
 from autograder.plugins.conceal_hidden_tests import hidden_lines
 from labkit.notebooks import read_notebook
@@ -134,7 +135,8 @@ def graded_both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     by_nbgrader = make_course(base / "nbgrader", LABS, config)
 
     def run_course_grade() -> dict[str, list[Outcome]]:
-        return {lab: grade_lab(get_lab(by_course.root, lab), workers=1) for lab in LABS}
+        with LocalPool(1) as graders:
+            return {lab: grade_lab(get_lab(by_course.root, lab), graders=graders) for lab in LABS}
 
     def run_nbgrader() -> str:
         return "".join(nbgrader(by_nbgrader.root, "autograde", lab).stderr for lab in LABS)

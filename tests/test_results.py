@@ -140,3 +140,22 @@ def test_points_awaiting_a_person_are_pending_in_course_grades_summary():
     text = summary([outcome])
     assert "awaiting manual grading: 1 submission(s), 3 point(s)" in text, text
     assert "mean score: 100.0% of the points graded so far" in text, text
+
+
+def test_graders_kept_open_grade_run_after_run_in_the_same_processes(course: Course):
+    """Labs graded in a row (course demo, course prove) start their grading processes once."""
+    from autograder.grading import process
+    from autograder.grading.coordinator import grade_lab
+    from autograder.grading.runners import LocalPool
+
+    lab = course.lab(LAB)
+    submit(lab, "ada", solution())
+    with LocalPool(1) as graders:
+        (first,) = grade_lab(lab, course=course, graders=graders)
+        started = [grader.process for grader in process._started]
+        submit(lab, "bob", solution())
+        (second,) = grade_lab(lab, student_glob="bob", course=course, graders=graders)
+        assert [grader.process for grader in process._started] == started and len(started) == 1
+        assert started[0].poll() is None, "the grading process stopped between runs"
+    assert first.status == second.status == "graded" and first.score == second.score == first.max_score > 0
+    assert started[0].wait(10) is not None, "closing the graders stops their process"

@@ -12,6 +12,7 @@ import pytest
 
 from autograder.config import Course
 from autograder.grading.coordinator import grade_lab
+from autograder.grading.runners import LocalPool
 from autograder.layout import Lab
 from autograder.sample_class import course_copy, generate_assignments, submit
 from labkit.notebooks import is_answer, read_notebook
@@ -47,8 +48,9 @@ def tampered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, di
         _submit_corpus(lab, copied)
     course = Course.at(root)
     generate_assignments(copies, course.config)
-    for copied in copies:
-        grade_lab(copied, workers=GRADERS, course=course)
+    with LocalPool(GRADERS) as graders:
+        for copied in copies:
+            grade_lab(copied, course=course, graders=graders)
     return {lab.name: scores_in(root, lab.name) for lab in LABS}
 
 

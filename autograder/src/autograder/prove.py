@@ -20,12 +20,14 @@ line per student and exits non-zero when any verdict fails.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.catalogue import Alternative, Mistake, alternatives, mistakes
 from autograder.config import Course
+from autograder.grading.results import Outcome
 from autograder.inventory import requirements
 from autograder.layout import Lab
 from autograder.sample_class import course_copy, generate_assignments, submit, with_stderr_noise
@@ -88,6 +90,7 @@ def _notebook(lab: Lab, entry: Entry):  # noqa: ANN202 - an nbformat node
 def prove(labs: list[Lab], workdir: Path, workers: int | None = None, repeat: int = 1, only: str = "") -> list[Verdict]:
     """Grade every entry of ``labs`` in one course under ``workdir``; a verdict for each."""
     from autograder.grading.coordinator import grade_lab
+    from autograder.grading.runners import LocalPool
 
     copies = course_copy(labs, workdir)
     course = Course.at(workdir)
@@ -97,9 +100,13 @@ def prove(labs: list[Lab], workdir: Path, workers: int | None = None, repeat: in
         for entry in planned[lab.name]:
             submit(copied, entry.student, _notebook(lab, entry))
     generate_assignments(copies, course.config)
+    graded: dict[str, dict[str, Outcome]] = {}
+    with LocalPool(workers or os.cpu_count() or 1) as graders:  # one set of graders for every lab
+        for copied in copies:
+            graded[copied.name] = {o.student: o for o in grade_lab(copied, course=course, graders=graders)}
     verdicts: list[Verdict] = []
     for lab, copied in zip(labs, copies, strict=True):
-        outcomes = {o.student: o for o in grade_lab(copied, workers=workers, course=course)}
+        outcomes = graded[copied.name]
         recorded = _recorded(course, copied)
         inventory = {r.id: r.test for r in requirements(read_notebook(lab.source))}
         for entry in planned[lab.name]:

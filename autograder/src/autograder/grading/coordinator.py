@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from autograder.config import Course
 from autograder.errors import CourseError
@@ -40,6 +40,9 @@ from autograder.grading.journal import Journal, Submission, find_submissions
 from autograder.grading.recorder import Finished, Recorder
 from autograder.grading.results import Graded, Outcome
 from autograder.layout import CONFIG_FILE, Lab
+
+if TYPE_CHECKING:
+    from autograder.grading.runners import LocalPool
 
 ENVIRONMENT_PROBE = 3
 """How many first results, all failing in the lab's given code, stop the run (see grade_lab)."""
@@ -54,17 +57,22 @@ def grade_lab(
     progress: Callable[[int, int, Outcome], None] | None = None,
     cluster: str | None = None,
     course: Course | None = None,
+    graders: LocalPool | None = None,
 ) -> list[Outcome]:
     """Grade the lab's submissions; return an outcome for each (already-journaled ones included).
 
     ``cluster`` is a Dask scheduler's address: the jobs then run on its workers instead of
     ``workers`` local processes. Everything else (journal, gradebook, flags) is the same.
     ``course``: the course with its configuration loaded, if the caller has it already.
+    ``graders``: local graders the caller keeps open across runs (several labs in a row);
+    they are used instead of ``workers`` new ones and left open, the caller closes them.
     """
     from autograder.grading.runners import DaskCluster, LocalPool, Runner
 
     if cluster and workers:
         raise CourseError("--workers sets local graders; with --cluster the cluster's workers grade: give only one.")
+    if graders is not None and (cluster or workers):
+        raise ValueError("graders kept open by the caller replace both --workers and --cluster")
     from autograder.sandbox import SandboxUnavailable, bwrap_path, sandbox_disabled
 
     if not sandbox_disabled() and not cluster:  # a cluster's workers check their own machine
@@ -88,17 +96,19 @@ def grade_lab(
 
     bundle = _bundle(lab, course.db_url)
     log = RunLog(lab, len(todo), cluster or f"{workers or os.cpu_count() or 1} local workers")
-    runner: Runner = (
-        DaskCluster(cluster, lab.name)
-        if cluster
-        else LocalPool(max(1, min(workers or os.cpu_count() or 1, len(todo))), log=str(log.graders))
-    )
+    runner: Runner
+    if graders is not None:
+        runner, graders.log = graders, str(log.graders)  # graders started from now on write to this run's log
+    elif cluster:
+        runner = DaskCluster(cluster, lab.name)
+    else:
+        runner = LocalPool(max(1, min(workers or os.cpu_count() or 1, len(todo))), log=str(log.graders))
     recorder = Recorder(course, lab)
     aborted = True
+    in_flight: dict[Any, Submission] = {}
     try:
         shared = runner.share(bundle)
         waiting = list(reversed(todo))
-        in_flight: dict[Any, Submission] = {}
         first: list[Finished] = []  # the first results, to tell a broken environment from broken submissions
         while waiting or in_flight:
             # A bounded window: thousands of submissions are never all in memory, here or on the cluster.
@@ -119,7 +129,11 @@ def grade_lab(
             _stop_if_the_environment_is_broken(first, min(ENVIRONMENT_PROBE, len(todo)), log)
         aborted = False
     finally:
-        runner.close(abort=aborted)
+        if graders is None:
+            runner.close(abort=aborted)
+        elif aborted:
+            for future in in_flight:  # not ours to close: only what this run started stops
+                future.cancel()
         recorder.close()
         log.close(aborted)
     return [outcomes[s.student] for s in submissions]

@@ -41,11 +41,24 @@ class Runner(Protocol):
 
 
 class LocalPool:
-    """Threads on this machine, each driving its own long-lived grading process."""
+    """Threads on this machine, each driving its own long-lived grading process.
+
+    A pool may outlive one run: used as a context manager and handed to several
+    :func:`~autograder.grading.coordinator.grade_lab` calls (labs graded in a row), its
+    grading processes and their warm sandboxes start once, not once a lab (about 2.5 CPU
+    seconds each, measured). A grading process writes its own output to the ``log`` set
+    when it started.
+    """
 
     def __init__(self, workers: int, log: str | None = None) -> None:
         self.workers, self.log = workers, log
         self.pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="grader")
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(abort=exc[0] is not None)
 
     def capacity(self) -> int:
         return 2 * self.workers
