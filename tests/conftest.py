@@ -36,6 +36,12 @@ SAMPLE_LAB = "lab00_warmup"  # the cheapest lab to grade: the cluster and Postgr
 # cell is compared failing; every lab's whole catalogue is graded by course grade alone
 # (tests/test_catalogue.py).
 EQUIVALENCE_LAB = "lab01_api_design"
+# Plain nbgrader grades every lab's worked solution; the unanswered release and the solution
+# writing to stderr in these labs only: the warm-up (the fast tier's lab), the lab compared cell
+# by cell with course grade, and the capstone, with written answers (nbgrader scores a blank one
+# 0 at once, a written one waits for a person). Course grade grades every lab's release and
+# stderr variant in the proof, through the same nbgrader steps.
+RELEASE_AND_STDERR_LABS = {SAMPLE_LAB, EQUIVALENCE_LAB, "lab08_capstone"}
 
 # An instructor's shared gradebook (README: PostgreSQL) must never receive test data: every
 # course the tests make keeps its own SQLite gradebook unless a test sets this itself.
@@ -91,6 +97,12 @@ def labs_under_test() -> list[Lab]:
     """
     wanted = [name for name in os.environ.get("COURSE_LABS", "").split(",") if name]
     return [lab for lab in list_labs(REPO) if not wanted or any(lab.name.startswith(w) for w in wanted)]
+
+
+def release_and_stderr_labs() -> list[str]:
+    """The labs under test whose release and stderr variant plain nbgrader grades (all, if none is named above)."""
+    names = [lab.name for lab in labs_under_test()]
+    return [name for name in names if name in RELEASE_AND_STDERR_LABS] or names
 
 
 PROOF_REPEAT = 2  # the worked solution is graded this often in the proof: a check that passes by chance fails
@@ -186,8 +198,9 @@ def grade_lab(lab: Lab, workdir: Path) -> GradedLab:
     root = make_course_copy(workdir / lab.name, [lab.name])
     solution = read_notebook(lab.solution)
     submit(root, lab.name, "solution", solution)
-    submit(root, lab.name, "release", read_notebook(lab.release))
-    submit(root, lab.name, "stderr", with_stderr_noise(solution))
+    if lab.name in release_and_stderr_labs():
+        submit(root, lab.name, "release", read_notebook(lab.release))
+        submit(root, lab.name, "stderr", with_stderr_noise(solution))
     for mistake in one_mistake_per_test_cell(lab) if lab.name == EQUIVALENCE_LAB else []:
         submit(root, lab.name, mistake.student, mistake.apply(solution))
 
