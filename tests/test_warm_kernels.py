@@ -9,6 +9,7 @@ the grading execution (GuardedExecute) and looks from the second at what the fir
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -102,3 +103,14 @@ def test_remembered_cell_transforms_follow_the_transformers_installed(run):
     )
     assert [printed[0], printed[2], printed[3], printed[5]] == ["plain\n", "SHOUT\n", "await not needed\n", "plain\n"]
     assert printed[6] == "", printed[6]  # top-level await still runs
+
+
+def test_an_error_is_shown_as_ipython_formats_it_and_kept_in_history_plainly(run):
+    """The output keeps IPython's own traceback; only the history's copy is the standard library's (kernel_zygote)."""
+    shown, kept = run(
+        "def divide():\n    return 1 / 0\ndivide()",
+        "import json\nprint(json.dumps(get_ipython().history_manager.exceptions[1]['traceback']))",
+    )
+    assert shown == "division by zero"
+    lines = json.loads(kept)
+    assert lines[0] == "Traceback (most recent call last):\n" and lines[-1] == "ZeroDivisionError: division by zero\n"
