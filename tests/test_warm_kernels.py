@@ -114,3 +114,34 @@ def test_an_error_is_shown_as_ipython_formats_it_and_kept_in_history_plainly(run
     assert shown == "division by zero"
     lines = json.loads(kept)
     assert lines[0] == "Traceback (most recent call last):\n" and lines[-1] == "ZeroDivisionError: division by zero\n"
+
+
+FIRST_USES = """
+import sys
+_before = set(sys.modules)
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.ext.asyncio import create_async_engine
+app = FastAPI()
+
+@app.get("/items/{item_id}")
+def read_item(item_id: int) -> dict:
+    return {"id": item_id}
+
+with TestClient(app) as client:
+    assert client.get("/items/1").json() == {"id": 1}
+with create_engine("sqlite://").connect() as connection:
+    connection.execute(text("select 1"))
+create_async_engine("sqlite+aiosqlite://")
+"""
+
+
+def test_the_labs_first_uses_of_their_stack_import_nothing_more(run):
+    """What FastAPI, TestClient, SQLAlchemy and IPython's traceback import on first use is already loaded."""
+    _, _, printed = run(
+        FIRST_USES,
+        "def divide():\n    return 1 / 0\ndivide()",
+        "print(sorted(m for m in set(sys.modules) - _before if not m.startswith('_')))",
+    )
+    assert printed.strip() == "[]", f"imported per submission (add them to autograder.sandbox.PRELOAD): {printed}"

@@ -235,25 +235,45 @@ def sandbox_command(
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("kernel_zygote.py")
 # What lab kernels import: done once per grading process instead of once per submission.
+# Besides what the labs import by name, what the libraries import on first use (the list was
+# taken from sys.modules after each worked solution ran, an error included): FastAPI imports
+# pydantic.v1 at its first route (to rule out v1 models) and its telemetry runtime at its
+# first request, TestClient anyio's asyncio backend at its first request, IPython its
+# traceback formatter (stack_data, pygments) at a cell's first error, SQLAlchemy a dialect at
+# its first engine, alembic (lab04) mako and pygments. tests/test_warm_kernels.py checks it.
 PRELOAD = [
     "IPython",
     "labkit",
     "labkit.aids",
     "fastapi",
     "fastapi.testclient",
+    "fastapi.middleware.cors",
+    "fastapi.middleware.gzip",
+    "fastapi.telemetry._runtime",
     "starlette.middleware.base",
     "pydantic",
+    "pydantic.v1",
     "pydantic_settings",
     "email_validator",
     "httpx",
     "httpx2",
     "anyio",
+    "anyio._backends._asyncio",
+    "stack_data",
+    "pygments.formatters.terminal256",
     "sqlalchemy",
     "sqlalchemy.ext.asyncio",
     "sqlalchemy.orm",
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.sqlite.aiosqlite",
     "aiosqlite",
+    "alembic",
+    "alembic.autogenerate",
+    "alembic.migration",
+    "alembic.operations",
     "jwt",
     "pwdlib",
+    "pwdlib.hashers.argon2",
     "multipart",
 ]
 
