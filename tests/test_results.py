@@ -159,3 +159,5 @@ def test_graders_kept_open_grade_run_after_run_in_the_same_processes(course: Cou
         assert started[0].poll() is None, "the grading process stopped between runs"
     assert first.status == second.status == "graded" and first.score == second.score == first.max_score > 0
     assert started[0].wait(10) is not None, "closing the graders stops their process"
+    runs = [log for log in lab.root.glob(f"{lab.layout.logs}/{LAB}-*.log") if not log.name.endswith(".graders.log")]
+    assert runs and all("on 1 local workers" in log.read_text() for log in runs), "each run's log names its graders"

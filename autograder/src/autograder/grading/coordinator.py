@@ -95,7 +95,8 @@ def grade_lab(
         return [outcomes[s.student] for s in submissions]
 
     bundle = _bundle(lab, course.db_url)
-    log = RunLog(lab, len(todo), cluster or f"{workers or os.cpu_count() or 1} local workers")
+    local = graders.workers if graders is not None else workers or os.cpu_count() or 1
+    log = RunLog(lab, len(todo), cluster or f"{local} local workers")
     runner: Runner
     if graders is not None:
         runner, graders.log = graders, str(log.graders)  # graders started from now on write to this run's log
