@@ -87,17 +87,21 @@ def test_the_submission_sees_only_its_own_working_copy(run, tmp_path: Path):
     assert printed.startswith("False"), printed
 
 
-def test_remembered_cell_transforms_follow_the_transformers_installed(run):
+@pytest.mark.parametrize(
+    "where", ["input_transformers_cleanup", "input_transformer_manager.line_transforms", "input_transformers_post"]
+)
+def test_remembered_cell_transforms_follow_the_transformers_installed(run, where: str):
     """A warm kernel turns each cell into Python once (kernel_zygote), never with stale transformers.
 
     The same text runs before a transformer is added, while it is there, and after it is
-    removed: each run must see the transformers of its moment, as IPython alone would.
+    removed: each run must see the transformers of its moment, as IPython alone would. Every
+    list of line transformers a learner can reach is tried.
     """
     cell = "print('plain')"
     add = "_shout = lambda lines: [line.replace('plain', 'SHOUT') for line in lines]\n" + (
-        "get_ipython().input_transformers_cleanup.append(_shout)"
+        f"get_ipython().{where}.append(_shout)"
     )
-    remove = "get_ipython().input_transformers_cleanup.remove(_shout)"
+    remove = f"get_ipython().{where}.remove(_shout)"
     printed = run(
         cell, add, cell, "print('await' + ' not needed')", remove, cell, "import asyncio\nawait asyncio.sleep(0)"
     )
