@@ -67,6 +67,40 @@ def test_processes_left_running_do_not_outlive_their_submission(run):
     assert len(pids) <= 3, f"processes left from the first submission are still there: {pids}"
 
 
+FORK_BOMB = """
+import os, time
+ballast = b"x" * (400 * 2**20)  # each copy takes a while to unmap this when it is killed
+forked = 0
+try:
+    for _ in range(400):
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        forked += 1
+except OSError:
+    print("refused after", forked)
+"""
+
+
+def test_the_next_kernel_starts_after_a_fork_bomb_and_the_sandbox_leaves_nothing(run):
+    """A killed process counts against the process limit until it has exited and been reaped.
+
+    The next submission's kernel must start only once the fork bomb's copies are gone (started
+    earlier, it could not start its threads and died before answering: a grading failure
+    blamed on the wrong student), and closing the sandbox must remove its cgroup even when
+    hundreds of processes are still dying in it.
+    """
+    group = warm_zygote().group.path
+    for _ in range(2):  # the race is lost on most runs: twice, to catch it on nearly all
+        (printed,) = run(FORK_BOMB)
+        assert printed.startswith("refused after"), printed
+        (printed,) = run("import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))")
+        assert len(eval(printed)) <= 3, f"the fork bomb's processes are still there: {printed}"  # noqa: S307
+    run(FORK_BOMB)
+    close_zygote()
+    assert group is None or not group.exists(), f"the sandbox's cgroup was left behind: {group}"
+
+
 def test_a_kernel_cannot_read_or_trace_the_zygote(run):
     probe = (  # reading another process's environment needs the right to trace it
         "import os\nzygote = os.getppid()\n"

@@ -12,7 +12,8 @@ requests, one JSON line each on the control pipe:
 - ``{"op": "reset"}``: kill every process this one started, and their orphans (a previous
   kernel and whatever it left running), and empty the private ``/tmp``, so nothing of one submission
   reaches the next (what is mounted under ``/tmp``, the folders the grader binds, is left
-  alone); reply ``{"ok": true}``.
+  alone); reply ``{"ok": true}`` once they are all gone, or ``{"ok": false, "left": N}`` if
+  N processes are still there after RESET_WITHIN seconds.
 
 The process cannot be traced or read by its children (``PR_SET_DUMPABLE`` is off), adopts
 their orphans (``PR_SET_CHILD_SUBREAPER``) so that none escapes a reset, and reaps them.
@@ -28,6 +29,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 
 # What starting an IPython kernel imports (measured: its debugger's debugpy is most of it).
 KERNEL_MODULES = [
@@ -47,6 +49,7 @@ KERNEL_MODULES = [
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 PRIVATE_TMP = "/tmp"
+RESET_WITHIN = 30.0  # seconds for the last kernel's processes to be gone (a stuck one fails the job, not the zygote)
 
 
 def _prctl(option: int, value: int) -> None:
@@ -103,15 +106,23 @@ def _holds_a_mount(path: str, mounts: list[str]) -> bool:
     return any(point == path or point.startswith(path + "/") for point in mounts)
 
 
-def _reset() -> None:
-    for _ in range(50):
-        others = _descendants()
-        if not others:
-            break
+def _reset() -> int:
+    """Kill every descendant, wait until each is gone, empty the private /tmp; 0, or how many would not die.
+
+    Waiting matters: a killed process still counts against the sandbox's process limit until
+    it has exited and been reaped, and exiting takes time (a fork bomb's copies of a big
+    kernel take a second or more to unmap their memory, longer on a busy machine). A kernel
+    forked before they are gone cannot start its threads and dies before it answers.
+    """
+    deadline = time.monotonic() + RESET_WITHIN
+    while others := _descendants():
+        if time.monotonic() > deadline:
+            return len(others)
         for pid in others:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         _reap()
+        time.sleep(0.005)
     mounts = _mounted()
     for name in os.listdir(PRIVATE_TMP):
         path = os.path.join(PRIVATE_TMP, name)
@@ -123,6 +134,7 @@ def _reset() -> None:
             with contextlib.suppress(OSError):
                 os.unlink(path)
     os.makedirs(os.environ.get("HOME", "/tmp/home"), exist_ok=True)
+    return 0
 
 
 def _start_kernel(cwd: str, argv: list[str], log: str) -> None:
@@ -236,8 +248,8 @@ def main() -> None:
                 _start_kernel(request["cwd"], request["argv"], request.get("log", ""))
             replies.write(json.dumps({"pid": pid}) + "\n")
         elif request["op"] == "reset":
-            _reset()
-            replies.write(json.dumps({"ok": True}) + "\n")
+            left = _reset()
+            replies.write(json.dumps({"ok": not left, "left": left}) + "\n")
 
 
 if __name__ == "__main__":

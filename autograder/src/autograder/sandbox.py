@@ -82,6 +82,8 @@ class ProcessGroupLimit:
     all of the grading user's processes.
     """
 
+    CLOSE_WITHIN = 30.0  # seconds for the processes killed at close to exit
+
     def __init__(self, max_processes: int) -> None:
         self.path: Path | None = None
         for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
@@ -105,21 +107,29 @@ class ProcessGroupLimit:
         return ["/bin/sh", "-c", enter, str(self.path), *command]
 
     def close(self) -> None:
-        """Kill whatever is left in the cgroup (a fork bomb's children) and remove it."""
+        """Kill whatever is left in the cgroup (a fork bomb's children) and remove it.
+
+        The folder can only be removed once every process in it has exited, which takes a
+        while for hundreds of copies of a big kernel (each unmaps its memory): it is retried
+        until then, up to CLOSE_WITHIN seconds, so that a sandbox does not leave an empty
+        cgroup behind in /sys/fs/cgroup for every run that met a fork bomb.
+        """
         if self.path is None:
             return
         import signal
 
-        for _ in range(50):
-            pids = [int(p) for p in _read(self.path / "cgroup.procs").split()]
-            if not pids:
-                break
-            for pid in pids:
+        deadline = time.monotonic() + self.CLOSE_WITHIN
+        while True:
+            for pid in _read(self.path / "cgroup.procs").split():
                 with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(int(pid), signal.SIGKILL)
+            try:
+                self.path.rmdir()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
             time.sleep(0.02)
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
         self.path = None
 
 
@@ -329,8 +339,17 @@ class Zygote:
         return self.process.poll() is None
 
     def reset(self) -> None:
-        """Kill what the last kernel left and empty the private /tmp (the caller owns :attr:`scratch`)."""
-        self._ask({"op": "reset"})
+        """Kill what the last kernel left and empty the private /tmp (the caller owns :attr:`scratch`).
+
+        Returns once every process the last kernel left is gone (a kernel started before that
+        would find the process limit still spent): raises if some would not die.
+        """
+        reply = self._ask({"op": "reset"})
+        if not reply.get("ok"):
+            raise SandboxUnavailable(
+                f"{reply.get('left')} process(es) left by the previous submission would not stop; "
+                "this one is graded again next run"
+            )
 
     def start(self, cwd: Path, argv: list[str], log: Path | None = None) -> ZygoteChild:
         """A kernel forked in ``cwd`` (inside :attr:`scratch`); ``log``: a file for what it prints to fds 1 and 2."""
