@@ -4,22 +4,27 @@
 - a batch whose recording fails is recorded one result at a time, and only the bad one is lost;
 - an error in the lab's own given code is flagged as the environment's fault, never scored as the
   learner's zero, under course grade and plain nbgrader alike; when the first submissions all
-  fail there, course grade stops with one message.
+  fail there, course grade stops with one message;
+- a submission our own machinery failed on is graded once more in the same run.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.config import Course
+from autograder.grading.bundle import CourseBundle, Job
 from autograder.grading.journal import Journal, Submission
 from autograder.grading.recorder import Finished, Recorder
 from autograder.grading.results import Graded, MachineryFailed, Outcome, SubmissionFailed
+from autograder.grading.runners import LocalPool
 from autograder.layout import Lab
 from autograder.sample_class import course_copy, generate_assignments, submit
 from tests.conftest import BIN, REPO, flagged_in, nbgrader, scores_in
@@ -146,7 +151,6 @@ def test_graders_kept_open_grade_run_after_run_in_the_same_processes(course: Cou
     """Labs graded in a row (course demo, course prove) start their grading processes once."""
     from autograder.grading import process
     from autograder.grading.coordinator import grade_lab
-    from autograder.grading.runners import LocalPool
 
     lab = course.lab(LAB)
     submit(lab, "ada", solution())
@@ -161,3 +165,37 @@ def test_graders_kept_open_grade_run_after_run_in_the_same_processes(course: Cou
     assert started[0].wait(10) is not None, "closing the graders stops their process"
     runs = [log for log in lab.root.glob(f"{lab.layout.logs}/{LAB}-*.log") if not log.name.endswith(".graders.log")]
     assert runs and all("on 1 local workers" in log.read_text() for log in runs), "each run's log names its graders"
+
+
+class FailingGraders(LocalPool):
+    """One grading process whose machinery fails: the first job of each student in ``once``, every job of ``always``."""
+
+    def __init__(self, once: set[str], always: set[str]) -> None:
+        super().__init__(1)
+        self.once, self.always, self.tries = once, always, Counter()
+
+    def submit(self, shared: CourseBundle, job: Job, timeout: float) -> concurrent.futures.Future:
+        self.tries[job.student] += 1
+        if job.student in self.always or (job.student in self.once and self.tries[job.student] == 1):
+            failed: concurrent.futures.Future = concurrent.futures.Future()
+            failed.set_result(MachineryFailed("the grading process died (exit -9)"))
+            return failed
+        return super().submit(shared, job, timeout)
+
+
+def test_a_submission_our_machinery_failed_is_graded_once_more_in_the_same_run(course: Course):
+    """A passing fault of ours (a grading process lost) costs the instructor no second run; a lasting one is left
+    for the next run, flagged, after two tries."""
+    from autograder.grading.coordinator import grade_lab
+
+    lab = course.lab(LAB)
+    for student in ("ada", "bob"):
+        submit(lab, student, solution())
+    with FailingGraders(once={"ada"}, always={"bob"}) as graders:
+        outcomes = {o.student: o for o in grade_lab(lab, course=course, graders=graders)}
+    assert graders.tries == {"ada": 2, "bob": 2}
+    assert outcomes["ada"].status == "graded" and outcomes["ada"].score == outcomes["ada"].max_score > 0
+    assert outcomes["bob"].status == "failed" and outcomes["bob"].retry and "died" in outcomes["bob"].reason
+    assert flagged_in(course.root, LAB) == {"ada": False, "bob": True}
+    (run,) = [log for log in lab.root.glob(f"{lab.layout.logs}/{LAB}-*.log") if not log.name.endswith(".graders.log")]
+    assert run.read_text().count("graded once more at the end of this run") == 2

@@ -14,7 +14,9 @@ How it stays identical to plain ``nbgrader autograde`` while being faster and sa
   ``autograded/``, through :class:`~autograder.grading.recorder.Recorder`, with nbgrader's
   own per-cell rules, in batches: so scores are those of plain nbgrader.
 * The kind of each result decides what happens next (:mod:`autograder.grading.results`); a
-  journal (:mod:`autograder.grading.journal`) makes a killed run resumable.
+  journal (:mod:`autograder.grading.journal`) makes a killed run resumable. A submission our
+  own machinery failed on is tried once more at the end of the run before it is left for
+  the next one: a passing fault should not make the instructor run the class again.
 * A submission that cannot be graded is flagged in the gradebook, gets zero, and its reason
   is journaled: it is never silently an honest 0, and never keeps stale scores.
 * When the lab's own given code cannot run in this environment for the first submissions
@@ -38,7 +40,7 @@ from autograder.gradebook import identity, snapshot_definition
 from autograder.grading.bundle import CourseBundle, Job, fingerprint, pack
 from autograder.grading.journal import Journal, Submission, find_submissions
 from autograder.grading.recorder import Finished, Recorder
-from autograder.grading.results import Graded, Outcome
+from autograder.grading.results import Graded, MachineryFailed, Outcome
 from autograder.layout import CONFIG_FILE, Lab
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 
 ENVIRONMENT_PROBE = 3
 """How many first results, all failing in the lab's given code, stop the run (see grade_lab)."""
+TRIES_WHEN_OURS_FAILS = 2
+"""How many times one run grades a submission whose grading failed on our side (MachineryFailed)."""
 
 
 def grade_lab(
@@ -111,6 +115,7 @@ def grade_lab(
         shared = runner.share(bundle)
         waiting = list(reversed(todo))
         first: list[Finished] = []  # the first results, to tell a broken environment from broken submissions
+        tries: dict[str, int] = {}
         while waiting or in_flight:
             # A bounded window: thousands of submissions are never all in memory, here or on the cluster.
             while waiting and len(in_flight) < runner.capacity():
@@ -118,7 +123,15 @@ def grade_lab(
                 job = Job(submission.student, pack(submission.folder))
                 in_flight[runner.submit(shared, job, timeout)] = submission
             done, _ = runner.wait_first(set(in_flight))
-            batch = [Finished(in_flight.pop(future), runner.result(future)) for future in done]
+            batch = []
+            for future in done:
+                finished = Finished(in_flight.pop(future), runner.result(future))
+                if _try_again(finished, tries, log):
+                    waiting.insert(0, finished.submission)  # the end of the queue: the others go first
+                else:
+                    batch.append(finished)
+            if not batch:
+                continue
             recorded = recorder.record(batch)
             journal.record(recorded)
             for outcome in recorded:
@@ -138,6 +151,16 @@ def grade_lab(
         recorder.close()
         log.close(aborted)
     return [outcomes[s.student] for s in submissions]
+
+
+def _try_again(finished: Finished, tries: dict[str, int], log: RunLog) -> bool:
+    """True when our machinery failed this submission and it has tries left in this run."""
+    student = finished.submission.student
+    tries[student] = tries.get(student, 0) + 1  # this one included
+    if not isinstance(finished.result, MachineryFailed) or tries[student] >= TRIES_WHEN_OURS_FAILS:
+        return False
+    log.write(f"{student}: our side failed ({finished.result.reason}); graded once more at the end of this run")
+    return True
 
 
 def _stop_if_the_environment_is_broken(first: list[Finished], probe: int, log: RunLog) -> None:
