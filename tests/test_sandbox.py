@@ -103,3 +103,25 @@ def test_an_environment_under_tmp_is_not_hidden_by_the_private_tmp(tmp_path: Pat
     tmpfs = command.index("--tmpfs")
     python_bind = max(i for i, arg in enumerate(command) if arg == str(Path(sys.prefix).resolve()))
     assert tmpfs < python_bind, "the private /tmp is mounted after the Python environment and hides it"
+
+
+def test_cgroups_left_by_killed_sandboxes_are_removed_and_no_other(tmp_path: Path) -> None:
+    """A sandbox whose process was killed before close() leaves its cgroup; the next one removes it.
+
+    Only an old, empty one of the course's: a young one may be about to be entered, a busy one
+    cannot be removed (a file stands for its processes here), another program's is not ours.
+    """
+    import os
+    import time
+
+    from autograder.sandbox import ProcessGroupLimit
+
+    old = time.time() - 2 * ProcessGroupLimit.STALE_AFTER
+    for name in ("course-sandbox-left", "course-sandbox-young", "course-sandbox-busy", "someone-elses"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "course-sandbox-busy" / "cgroup.procs").write_text("4242\n")
+    for name in ("course-sandbox-left", "course-sandbox-busy", "someone-elses"):
+        os.utime(tmp_path / name, (old, old))
+    ProcessGroupLimit.remove_stale(tmp_path, ProcessGroupLimit.STALE_AFTER)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["course-sandbox-busy", "course-sandbox-young", "someone-elses"]

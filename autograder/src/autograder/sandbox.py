@@ -83,6 +83,7 @@ class ProcessGroupLimit:
     """
 
     CLOSE_WITHIN = 30.0  # seconds for the processes killed at close to exit
+    STALE_AFTER = 600.0  # seconds: an empty sandbox cgroup this old was left by a process killed before close()
 
     def __init__(self, max_processes: int) -> None:
         self.path: Path | None = None
@@ -91,6 +92,7 @@ class ProcessGroupLimit:
                 continue
             if base == Path("/sys/fs/cgroup") and "pids" not in _read(base / "cgroup.subtree_control"):
                 continue
+            self.remove_stale(base, self.STALE_AFTER)
             try:
                 path = Path(tempfile.mkdtemp(prefix="course-sandbox-", dir=base))
                 (path / "pids.max").write_text(str(max_processes))
@@ -98,6 +100,22 @@ class ProcessGroupLimit:
                 continue
             self.path = path
             break
+
+    @staticmethod
+    def remove_stale(base: Path, older_than: float) -> None:
+        """Remove the sandbox cgroups that processes killed before :meth:`close` left behind.
+
+        A grading process killed for its time limit, or a grading run killed outright, never
+        removes its sandboxes' cgroups (about six empty ones a test suite, measured). Only
+        empty ones go (the kernel refuses to remove a cgroup with a process in it), and only
+        old ones: a sandbox enters its cgroup just after making it, so a young empty one may
+        be about to be used.
+        """
+        now = time.time()
+        for group in base.glob("course-sandbox-*"):
+            with contextlib.suppress(OSError):
+                if now - group.stat().st_mtime > older_than:
+                    group.rmdir()
 
     def wrap(self, command: list[str]) -> list[str]:
         """Prefix ``command`` so that it enters the cgroup before it starts."""
@@ -125,6 +143,8 @@ class ProcessGroupLimit:
                     os.kill(int(pid), signal.SIGKILL)
             try:
                 self.path.rmdir()
+                break
+            except FileNotFoundError:  # already removed (remove_stale, by another process)
                 break
             except OSError:
                 if time.monotonic() > deadline:
