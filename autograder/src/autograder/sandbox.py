@@ -105,11 +105,11 @@ class ProcessGroupLimit:
     def remove_stale(base: Path, older_than: float) -> None:
         """Remove the sandbox cgroups that processes killed before :meth:`close` left behind.
 
-        A grading process killed for its time limit, or a grading run killed outright, never
-        removes its sandboxes' cgroups (about six empty ones a test suite, measured). Only
-        empty ones go (the kernel refuses to remove a cgroup with a process in it), and only
-        old ones: a sandbox enters its cgroup just after making it, so a young empty one may
-        be about to be used.
+        A process killed before it closes its sandbox (a grading process killed at its time
+        limit, a grading run killed outright) leaves the cgroup behind: a full test run left
+        five or six empty ones. Only empty ones go (the kernel refuses to remove a cgroup with
+        a process in it), and only old ones: a sandbox enters its cgroup just after making it,
+        so a young empty one may be about to be used.
         """
         now = time.time()
         for group in base.glob("course-sandbox-*"):
