@@ -45,6 +45,17 @@ def test_the_kernel_finds_the_labs_stack_already_imported(run):
     assert "['fastapi', 'labkit', 'sqlalchemy']" in printed
 
 
+def test_the_kernel_starts_with_the_stack_frozen_and_its_module_files_indexed(run):
+    """Work the zygote did once for every kernel: the collector leaves the preloaded stack alone,
+    and the first traceback's module lookup finds every preloaded module's file already known."""
+    (printed,) = run(
+        "import gc, inspect, os, fastapi, sqlalchemy.orm\n"
+        "print(gc.get_freeze_count() > 100_000, "
+        "all(os.path.realpath(m.__file__) in inspect.modulesbyfile for m in (fastapi, sqlalchemy.orm)))"
+    )
+    assert printed.strip() == "True True"
+
+
 def test_files_left_in_tmp_do_not_reach_the_next_submission(run):
     plant = (
         "import os\nos.makedirs('/tmp/home/.ipython/profile_default/startup', exist_ok=True)\n"
