@@ -161,6 +161,9 @@ class Entry:
     must_lose: set[str] = field(default_factory=set)  # cells that must lose points in any case
     flagged: bool = False
     reason: str = ""  # substring of the failure reason / flag / note
+    # Built from this lab's own cells (its outside checks, one of its routes): tried on every lab
+    # under test. The others do the same to any lab, so one lab is enough (tests/test_hostile.py).
+    lab_specific: bool = False
     # Filled by build():
     files: dict[str, str | bytes] = field(default_factory=dict)
 
@@ -210,6 +213,7 @@ def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
         must_lose=verified_tests,
         flagged=True,
         reason="checked from outside",
+        lab_specific=True,
     )
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
         _empty_answers(sol, rel)
@@ -223,6 +227,7 @@ def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
         must_lose=verified_tests,
         flagged=True,
         reason="checked from outside",
+        lab_specific=True,
     )
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
         _empty_answers(sol, rel)
@@ -275,6 +280,7 @@ def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
         "graded",
         full_marks_except={test_gid},
         reason="no answer within",
+        lab_specific=True,
     )
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
         _append(_cell(sol, answer_gid), f"\n\n{_spin_handler(handler, route, lab)}")
@@ -286,12 +292,13 @@ def corpus(lab: str, solution: NotebookNode, port: int) -> list[Entry]:
         "graded",
         full_marks_except={test_gid},
         reason="kernel died",
+        lab_specific=True,
     )
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
         _append(_cell(sol, answer_gid), f"\n\n{_spin_handler(handler, route, lab, body='os._exit(1)')}")
         return _notebook(lab, sol)
 
-    @add("memory-hog", "one route handler allocates 8 GiB", "graded", full_marks_except={test_gid})
+    @add("memory-hog", "one route handler allocates 8 GiB", "graded", full_marks_except={test_gid}, lab_specific=True)
     def _(sol: NotebookNode, rel: NotebookNode) -> dict:
         body = "hog = bytearray(8 * 1024**3)\n        return None"
         _append(_cell(sol, answer_gid), f"\n\n{_spin_handler(handler, route, lab, body=body)}")
