@@ -67,8 +67,6 @@ def _notebooks(lab: Lab) -> list[Path]:
 # One bare executor: imports first, says "ready", waits for "go", then runs its notebooks.
 _BARE_EXECUTOR = """
 import sys
-from labkit.kernel import defer_iri_grammar
-defer_iri_grammar()
 import nbformat
 from nbclient import NotebookClient
 print("ready", flush=True)

@@ -54,9 +54,8 @@ def make_parser(command: str) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from labkit.kernel import defer_iri_grammar, fast_notebook_validation
+    from labkit.kernel import fast_notebook_validation
 
-    defer_iri_grammar()  # every command that reads notebooks would pay 2 s for a parser it never uses
     fast_notebook_validation()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):

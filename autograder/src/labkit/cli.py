@@ -158,9 +158,8 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from labkit.kernel import defer_iri_grammar, fast_notebook_validation
+    from labkit.kernel import fast_notebook_validation
 
-    defer_iri_grammar()  # see labkit.kernel: 2 s saved on every check
     fast_notebook_validation()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):

@@ -174,9 +174,6 @@ def _exit_with_parent(parent: int) -> None:
 def main(job_fd: int, result_fd: int) -> None:
     import warnings
 
-    from labkit.kernel import defer_iri_grammar
-
-    defer_iri_grammar()  # 2 s of parser building at import, for a string format grading never checks
     from autograder.grading import speedups
 
     speedups.install()
