@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labkit.recovery import INTERRUPTED, OUTPUT_CAPPED, REPLAY_SKIPPED, RESTARTED, incidents
+from labkit.recovery import INTERRUPTED, OUTPUT_CAPPED, REPLAY_SKIPPED, RESTARTED, RETRIED, incidents
 from tests.conftest import BIN, REPO
 
 TIMEOUT = 3
@@ -84,8 +84,42 @@ def test_a_thread_left_spinning_after_the_interrupt_gets_a_fresh_kernel(execute)
 
 def test_a_dead_kernel_costs_that_cell_only(execute):
     nb = execute("before = 1", "import os\nos._exit(3)", "print('got', before)")
-    assert kinds(nb) == [(1, RESTARTED)]
+    assert kinds(nb) == [(1, RETRIED), (1, RESTARTED)]
     assert "kernel died" in printed(nb.cells[1]) and "got 1" in printed(nb.cells[2])
+
+
+DIES_THE_FIRST_TIME = """
+import os
+if not os.path.exists("died-once"):
+    open("died-once", "w").close()
+    os._exit(11)  # as a segfault in a garbage collection that happens to run in this cell
+print("ran to the end", before)
+"""
+
+
+def test_a_kernel_death_that_does_not_come_back_costs_nothing(execute):
+    """Before: the cell scored zero. A lab04 wrong answer segfaults a later collection (labkit/recovery.py)."""
+    nb = execute("before = 1", DIES_THE_FIRST_TIME, "print('got', before)")
+    assert kinds(nb) == [(1, RETRIED)]
+    assert "ran to the end 1" in printed(nb.cells[1]) and "kernel died" not in printed(nb.cells[1])
+    assert "got 1" in printed(nb.cells[2])
+
+
+def test_a_cell_run_once_more_is_replayed_after_a_later_death(execute):
+    """The retried cell ran cleanly the second time: a later restart replays it like any other."""
+    nb = execute("before = 1", DIES_THE_FIRST_TIME + "again = 2\n", "import os\nos._exit(3)", "print(before + again)")
+    assert kinds(nb) == [(1, RETRIED), (2, RETRIED), (2, RESTARTED)]
+    assert "3" in printed(nb.cells[3])
+
+
+def test_retries_after_a_death_are_capped_per_notebook(execute):
+    """A notebook whose every cell kills its kernel costs a few more restarts, not twice as many."""
+    from labkit.recovery import RecoveringExecution
+
+    cells = ["import os\nos._exit(1)"] * (RecoveringExecution.max_retries_after_death + 1)
+    nb = execute(*cells)
+    assert sum(kind == RETRIED for _, kind in kinds(nb)) == RecoveringExecution.max_retries_after_death
+    assert sum(kind == RESTARTED for _, kind in kinds(nb)) == len(cells)
 
 
 HANGS_THE_SECOND_TIME = """
@@ -100,7 +134,7 @@ value = 5
 
 def test_a_replayed_cell_that_hangs_is_skipped_and_the_run_ends(execute):
     nb = execute(HANGS_THE_SECOND_TIME, "import os\nos._exit(1)", "print('after', 'value' in globals())")
-    assert kinds(nb) == [(1, RESTARTED), (0, REPLAY_SKIPPED)]
+    assert kinds(nb) == [(1, RETRIED), (0, REPLAY_SKIPPED), (1, RESTARTED)]
     assert "after False" in printed(nb.cells[2]), "the run went on without the skipped cell"
 
 

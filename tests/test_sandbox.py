@@ -64,8 +64,8 @@ def test_without_the_sandbox_they_are_not(secret: Path) -> None:
 
 def test_cpu_time_limit_kills_the_kernel_and_grading_goes_on(tmp_path: Path) -> None:
     nb = run(["x = 1", "while True:\n    pass", "print('after', x)"], tmp_path, timeout=60, cpu_seconds=2)
-    assert [i.cell for i in incidents(nb)] == [1]
-    assert "kernel died" in incidents(nb)[0].reason
+    assert {i.cell for i in incidents(nb)} == {1}, "the cell is run once more after the death, then given up"
+    assert "kernel died" in incidents(nb)[-1].reason
     assert "after 1" in text(nb.cells[2]), "earlier cells are replayed into the fresh kernel"
 
 

@@ -12,10 +12,24 @@ flowchart TD
     interrupt -->|the cell stops| kept["keep the kernel and all it defined<br/>(incident: interrupted)"]
     kept --> next
     interrupt -->|no answer, or a thread keeps burning CPU| restart
-    run -->|the kernel died| restart["restart the kernel<br/>(incident: restarted)"]
+    run -->|the kernel died, a first time| again["restart, replay, run it once more<br/>(incident: retried)"]
+    again --> run
+    run -->|the kernel died again| restart["restart the kernel<br/>(incident: restarted)"]
     restart --> replay["replay the earlier non-test code cells<br/>(a replay that fails or hangs is skipped: incident)"]
     replay --> next
 ```
+
+A kernel that dies gets the cell run once more on a fresh kernel before the cell is given up:
+a death that does not come back was not that cell's doing. Today's stack has such deaths. An
+async session made with ``expire_on_commit=True`` (a realistic wrong answer in lab04) leaves
+an aiosqlite coroutine that is never awaited, and a later garbage collection can segfault the
+interpreter over it (CPython 3.11.7, 3.11.2 and 3.12.1 alike; greenlet 3.1.1 and 3.5.6 alike).
+The collection runs in whatever cell happens to be running: graded 40 times on 2 busy cores,
+that answer's kernel died in 15 runs, once in a cell whose answer was right, which lost its
+points. With the second run, all 40 scored the same, losing only the mistake's own check.
+A cell that kills its kernel every time (``os._exit``, a crash of its own) still costs only
+itself, after one more try; retries are capped per notebook, so a notebook that kills every
+kernel costs at most a few more.
 
 Interrupting first matters: a correct answer that ends in an endless loop (``uvicorn.run(app)``
 left at the end of a cell) keeps every definition it made once interrupted, where a restart
@@ -44,6 +58,7 @@ INCIDENTS = "incidents"
 
 INTERRUPTED = "interrupted"  # timed out; the interrupt stopped it and the kernel kept its state
 RESTARTED = "restarted"  # timed out past the interrupt, or killed the kernel: a fresh kernel replayed
+RETRIED = "retried"  # killed the kernel once; a fresh kernel replayed the earlier cells and ran it again
 REPLAY_SKIPPED = "replay-skipped"  # an earlier cell that failed or hung again while being replayed
 OUTPUT_CAPPED = "output-capped"  # printed more than the cap; the rest was dropped
 ENVIRONMENT = "environment"  # the lab's given code failed before any answer ran: not the learner's doing
@@ -83,6 +98,7 @@ class RecoveringExecution:
     """
 
     max_output_bytes = 1_000_000
+    max_retries_after_death = 3  # per notebook: cells whose kernel died that are run once more
 
     def configure_recovery(self, max_output_bytes: int | None = None) -> None:
         self.interrupt_on_timeout = True  # type: ignore[attr-defined]
@@ -93,6 +109,12 @@ class RecoveringExecution:
         self._timed_out = False
         self._output_bytes: dict[int, int] = {}
         self._capped: set[int] = set()
+        self._retried: set[int] = set()  # cells run once more after their kernel died
+
+    def reset_execution_trackers(self) -> None:
+        """nbclient's per-notebook reset (one grading process runs many notebooks): the retries too."""
+        super().reset_execution_trackers()  # type: ignore[misc]
+        self._retried = set()
 
     # ------------------------------------------------------------------ incidents
 
@@ -122,6 +144,16 @@ class RecoveringExecution:
         try:
             await super().async_execute_cell(cell, cell_index, execution_count, store_history)  # type: ignore[misc]
         except DeadKernelError:
+            if cell_index not in self._retried and len(self._retried) < self.max_retries_after_death:
+                self._retried.add(cell_index)
+                self._record(
+                    cell_index,
+                    RETRIED,
+                    "the kernel died while running this cell; a fresh kernel ran the earlier cells again and then "
+                    "this cell once more (its outputs are from that second run)",
+                )
+                await self._fresh_kernel(cell_index)
+                return await self.async_execute_cell(cell, cell_index, execution_count, store_history)
             reason = (
                 "the kernel died while running this cell (the code exited, crashed, or went over a memory, "
                 "CPU-time or process limit); a fresh kernel ran the earlier cells again and went on"
@@ -218,7 +250,7 @@ class RecoveringExecution:
         nb: NotebookNode = self.nb  # type: ignore[attr-defined]
         while True:
             await self._restart()
-            skip = {incident.cell for incident in incidents(nb)}
+            skip = {incident.cell for incident in incidents(nb) if incident.kind != RETRIED}
             replay = [
                 index
                 for index, cell in enumerate(nb.cells[:failed_index])
