@@ -9,6 +9,7 @@ before it is stopped and killed after it.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -84,7 +85,7 @@ def start_jupyterlab(root: Path, state: Path, timeout: float = 90) -> JupyterLab
     """
     state.mkdir(parents=True, exist_ok=True)
     write_lab_settings(state / "lab-settings")
-    port, token = free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(state / "config"),
@@ -93,6 +94,25 @@ def start_jupyterlab(root: Path, state: Path, timeout: float = 90) -> JupyterLab
         "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            return _start_on(free_port(), token, root, state, env, timeout)
+        except PortTaken:
+            if attempt == PORT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# free_port() finds a port nobody holds, but another process (a kernel's ZMQ socket, say) may
+# take it before JupyterLab binds it; JupyterLab then exits (port_retries=0) and we try another.
+PORT_ATTEMPTS = 3
+
+
+class PortTaken(RuntimeError):
+    """The port chosen for JupyterLab was taken by another process before JupyterLab bound it."""
+
+
+def _start_on(port: int, token: str, root: Path, state: Path, env: dict[str, str], timeout: float) -> JupyterLab:
     command = [
         str(BIN / "jupyter-lab"),
         "--no-browser",
@@ -113,8 +133,11 @@ def start_jupyterlab(root: Path, state: Path, timeout: float = 90) -> JupyterLab
     server = JupyterLab(process, port, token, log)
     try:
         wait_until_ready(server, timeout)
-    except BaseException:
+    except BaseException as exc:
         stop_jupyterlab(server)
+        said = server.log_tail()
+        if isinstance(exc, RuntimeError) and ("already in use" in said or "is not available" in said):
+            raise PortTaken(f"port {port} was taken before JupyterLab bound it") from exc
         raise
     return server
 
@@ -131,6 +154,8 @@ def wait_until_ready(server: JupyterLab, timeout: float, started_by: str = "jupy
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
+        except http.client.HTTPException:
+            pass  # another process answers on the port in its own protocol: JupyterLab will exit, and say so
         time.sleep(0.25)
     raise TimeoutError(
         f"{started_by} did not answer on port {server.port} within {timeout:.0f} s:\n{server.log_tail()}"
