@@ -8,6 +8,7 @@ tables, make a user) and ``HEADERS`` (an expression: headers sent with every req
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -22,10 +23,12 @@ TARGETS = Path(__file__).parent / "fuzz_targets"
 FUZZED = [lab for lab in labs_under_test() if (TARGETS / f"{lab.name}.py").is_file()]
 
 
-def fuzz(notebook: Path, targets: Path) -> dict[str, dict[str, str]]:
+def fuzz(notebook: Path, targets: Path, workdir: Path) -> dict[str, dict[str, str]]:
+    """Fuzz in ``workdir``: a solution writes its database to the folder it runs in (lab04: ./shop.db)."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.fuzz", str(notebook), str(targets)],
-        cwd=REPO,
+        cwd=workdir,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))},
         capture_output=True,
         text=True,
         timeout=600,
@@ -35,8 +38,8 @@ def fuzz(notebook: Path, targets: Path) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("lab", FUZZED, ids=lambda lab: lab.name)
-def test_the_worked_solution_holds_its_openapi_promises(lab):
-    report = fuzz(lab.solution, TARGETS / f"{lab.name}.py")
+def test_the_worked_solution_holds_its_openapi_promises(lab, tmp_path):
+    report = fuzz(lab.solution, TARGETS / f"{lab.name}.py", tmp_path)
     failures = {f"{target} {operation}": why for target, found in report.items() for operation, why in found.items()}
     assert not failures, "\n\n".join(f"{where}:\n{why}" for where, why in failures.items())
 
@@ -63,6 +66,6 @@ def test_the_fuzzer_finds_a_500_and_an_undocumented_status(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebook)
     targets = tmp_path / "targets.py"
     targets.write_text('TARGETS = {"app": "app"}\n')
-    report = fuzz(notebook, targets)["app"]
+    report = fuzz(notebook, targets, tmp_path)["app"]
     assert "OverflowError" in report.get("GET /items/{item_id}", ""), report
     assert "418" in report.get("GET /teapot", ""), report

@@ -68,12 +68,15 @@ def test_a_loop_the_interrupt_cannot_stop_gets_a_fresh_kernel_with_the_earlier_c
 
 
 def test_a_thread_left_spinning_after_the_interrupt_gets_a_fresh_kernel(execute):
-    # The thread burns CPU but gives up the GIL at every turn, as a loop around I/O would: the
-    # kernel then answers the interrupt promptly even on a loaded machine, and only the CPU
-    # probe can tell that something is still running.
+    # The thread burns CPU but gives up the GIL at every turn, as a loop around hashing or
+    # compression would (hashlib releases it for large inputs): the kernel then answers the
+    # interrupt promptly even on a loaded machine, and only the CPU probe can tell that
+    # something is still running. (A loop of time.sleep(0) is no such thread: each turn sleeps
+    # for the kernel's timer slack, so it used 0.2 of a core on a loaded machine, near the
+    # probe's threshold, and the test failed now and then.)
     spin = (
-        "import threading, time\n"
-        "def spin():\n    while True:\n        time.sleep(0)\n"
+        "import hashlib, threading\n"
+        "def spin():\n    block = bytes(1 << 20)\n    while True:\n        hashlib.sha256(block).digest()\n"
         "threading.Thread(target=spin, daemon=True).start()\n"
         "while True:\n    pass"
     )
