@@ -90,6 +90,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 )
 
 
+_STATUS_BEFORE = pytest.StashKey[set[str] | None]()  # the repository's git status as the run started
+
+
+def _repository_status() -> set[str] | None:
+    """``git status`` of the repository, one entry a changed or new file (ignored ones left out); None without git."""
+    try:
+        result = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO, capture_output=True, text=True
+        )
+    except OSError:
+        return None
+    return set(result.stdout.splitlines()) if result.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller (or the only process), not an xdist worker
+        session.config.stash[_STATUS_BEFORE] = _repository_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a test wrote into the repository (an empty shop.db was committed that way).
+
+    Tests work in temporary folders: a file a test leaves in the checkout ends up committed.
+    Only what appeared during this run counts, so a maintainer's own unsaved work does not.
+    """
+    before = session.config.stash.get(_STATUS_BEFORE, None)
+    after = _repository_status() if before is not None else None
+    if before is None or after is None or not (written := sorted(after - before)):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = "the tests wrote into the repository (make them use tmp_path):\n  " + "\n  ".join(written)
+    if reporter is not None:
+        reporter.write_sep("=", "files written into the repository", red=True)
+        reporter.write_line(message)
+    else:
+        print(message, file=sys.stderr)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def labs_under_test() -> list[Lab]:
     """All labs, or those named (by prefix) in COURSE_LABS, e.g. COURSE_LABS=lab02,lab03.
 

@@ -24,7 +24,7 @@ FUZZED = [lab for lab in labs_under_test() if (TARGETS / f"{lab.name}.py").is_fi
 
 
 def fuzz(notebook: Path, targets: Path, workdir: Path) -> dict[str, dict[str, str]]:
-    """Fuzz in ``workdir``: a solution writes its database to the folder it runs in (lab04: ./shop.db)."""
+    """Fuzz in ``workdir``, never in the repository: a solution may write where it runs (lab04: ./shop.db)."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.fuzz", str(notebook), str(targets)],
         cwd=workdir,
