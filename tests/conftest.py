@@ -110,7 +110,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when a test wrote into the repository (an empty shop.db was committed that way).
+    """Fail the run when a test wrote into the repository (an empty shop.db was once committed at the top level).
 
     Tests work in temporary folders: a file a test leaves in the checkout ends up committed.
     Only what appeared during this run counts, so a maintainer's own unsaved work does not.

@@ -94,13 +94,10 @@ def start_jupyterlab(root: Path, state: Path, timeout: float = 90) -> JupyterLab
         "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    for attempt in range(PORT_ATTEMPTS):
-        try:
+    for _ in range(PORT_ATTEMPTS - 1):
+        with contextlib.suppress(PortTaken):
             return _start_on(free_port(), token, root, state, env, timeout)
-        except PortTaken:
-            if attempt == PORT_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return _start_on(free_port(), token, root, state, env, timeout)
 
 
 # free_port() finds a port nobody holds, but another process (a kernel's ZMQ socket, say) may

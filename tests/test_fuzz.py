@@ -28,7 +28,7 @@ def fuzz(notebook: Path, targets: Path, workdir: Path) -> dict[str, dict[str, st
     result = subprocess.run(
         [sys.executable, "-m", "tests.fuzz", str(notebook), str(targets)],
         cwd=workdir,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))},
+        env={**os.environ, "PYTHONPATH": str(REPO)},  # for `-m tests.fuzz`, run from elsewhere
         capture_output=True,
         text=True,
         timeout=600,

@@ -72,7 +72,7 @@ def test_a_thread_left_spinning_after_the_interrupt_gets_a_fresh_kernel(execute)
     # compression would (hashlib releases it for large inputs): the kernel then answers the
     # interrupt promptly even on a loaded machine, and only the CPU probe can tell that
     # something is still running. (A loop of time.sleep(0) is no such thread: each turn sleeps
-    # for the kernel's timer slack, so it used 0.2 of a core on a loaded machine, near the
+    # for the operating system's timer slack, so it used 0.2 of a core on a loaded machine, near the
     # probe's threshold, and the test failed now and then.)
     spin = (
         "import hashlib, threading\n"
