@@ -90,6 +90,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cpu-report",
+        action="store_true",
+        help="after the run, print the processor time each test file cost (tests/cpu_report.py)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--cpu-report"):
+        from tests.cpu_report import CpuReport
+
+        config.pluginmanager.register(CpuReport(config), "cpu-report")
+
+
 _STATUS_BEFORE = pytest.StashKey[set[str] | None]()  # the repository's git status as the run started
 
 
