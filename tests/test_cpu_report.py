@@ -24,6 +24,21 @@ def child_burns_at_teardown():
 def test_burns_in_a_child(child_burns_at_teardown):
     pass
 """
+# A grandchild that outlives the child the test waits for (as a sandboxed kernel does its grader's wait).
+ORPHAN = """
+import os, subprocess, sys, time
+
+LOOP = "import sys\\nx = 0\\nfor i in range(12_000_000): x += i\\nopen(sys.argv[1], 'w').close()"
+
+def test_burns_in_a_process_nobody_waits_for(tmp_path):
+    done = tmp_path / "done"
+    launcher = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {LOOP!r}, {str(done)!r}])"
+    subprocess.run([sys.executable, "-c", launcher], check=True)
+    deadline = time.monotonic() + 60
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done.exists()
+"""
 SLEEPS = """
 import time
 
@@ -41,6 +56,7 @@ def pytest_configure(config):
 @pytest.mark.parametrize("processes", [[], ["-p", "xdist", "-n", "2"]], ids=["one process", "xdist"])
 def test_a_child_process_counts_and_sleeping_does_not(tmp_path: Path, processes: list[str]) -> None:
     (tmp_path / "test_burns.py").write_text(BURNS)
+    (tmp_path / "test_orphan.py").write_text(ORPHAN)
     (tmp_path / "test_sleeps.py").write_text(SLEEPS)
     (tmp_path / "conftest.py").write_text(REGISTER)
     result = subprocess.run(
@@ -57,6 +73,10 @@ def test_a_child_process_counts_and_sleeping_does_not(tmp_path: Path, processes:
         name: float(seconds)
         for seconds, name in re.findall(r"^\s*([\d.]+)\s+[\d.]+%\s+1\s+(\S+)$", result.stdout, re.M)
     }
-    assert set(figures) == {"test_burns.py", "test_sleeps.py"}, result.stdout
+    assert set(figures) == {"test_burns.py", "test_orphan.py", "test_sleeps.py"}, result.stdout
     assert figures["test_burns.py"] >= 0.3, result.stdout  # the child's loop at teardown, about half a CPU second
     assert figures["test_sleeps.py"] < 0.2, result.stdout  # a second of sleep costs no processor time
+    if "(cgroup cpuacct)" in result.stdout:  # Linux as root: every process counts
+        assert figures["test_orphan.py"] >= 0.3, result.stdout
+    else:  # elsewhere a process nobody waited for is missed, and the report says what it counted
+        assert "(no cgroup here)" in result.stdout and figures["test_orphan.py"] < 0.2, result.stdout
