@@ -73,8 +73,8 @@ system:  ## install the Debian packages grading needs, when missing
 	fi
 
 check-python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Run: make PYTHON=python3.11 ..."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' || \
+	  { echo "Python 3.11.5 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Name a newer one: make PYTHON=/path/to/python3 ..."; exit 1; }
 
 $(STAMP): pyproject.toml constraints.txt | check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
