@@ -28,8 +28,6 @@ import pytest
 
 PROPERTY = "cpu_seconds"
 _STARTED = pytest.StashKey[float]()
-
-
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
 
@@ -49,9 +47,11 @@ class _Cgroup:
             if "cpuacct" in line.split(":")[1].split(",")
         )
         self.home = CPUACCT / here.lstrip("/")
-        for stale in self.home.glob("course-tests-*"):  # left by a run that was killed: removed once empty
-            with contextlib.suppress(OSError):
-                stale.rmdir()
+        for stale in self.home.glob("course-tests-*"):  # left by a killed run; never a live sibling worker's
+            owner = stale.name.removeprefix("course-tests-")
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                with contextlib.suppress(OSError):
+                    stale.rmdir()
         self.path = self.home / f"course-tests-{os.getpid()}"  # nested: the parent's usage still includes it
         self.path.mkdir()
         (self.path / "cgroup.procs").write_text(str(os.getpid()))
