@@ -39,7 +39,8 @@ def cells_cpu(notebook: Path) -> float:
     """CPU seconds of every code cell of ``notebook``, run in order in one shell in this process.
 
     All threads count (TestClient's event loop and aiosqlite run in threads of their own), and
-    children this process waited for; waiting does not.
+    children this process waited for; waiting does not. Every cell must succeed, as the worked
+    solution's do: one that fails would cut the run short and the floor with it.
     """
     import contextlib
     import importlib
@@ -54,8 +55,11 @@ def cells_cpu(notebook: Path) -> float:
     shell = InteractiveShell.instance()
     cells = [cell for cell in json.loads(notebook.read_text())["cells"] if cell["cell_type"] == "code"]
     started = _cpu_so_far()
-    for cell in cells:
-        shell.run_cell("".join(cell["source"]), silent=True)
+    for number, cell in enumerate(cells, 1):
+        result = shell.run_cell("".join(cell["source"]), silent=True)
+        if not result.success:  # a cell that stops early costs less: the floor would be too low
+            error = result.error_in_exec or result.error_before_exec
+            raise RuntimeError(f"code cell {number} of {notebook} failed: {error!r}")
     return _cpu_so_far() - started
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from tests.proof_floor import cells_cpu_in_fresh_process, report
 
@@ -22,6 +23,14 @@ def test_counts_cpu_in_every_thread_and_neither_waiting_nor_imports(tmp_path: Pa
     seconds = cells_cpu_in_fresh_process(notebook)
     # 0.4 s burnt in a thread; 0.6 s asleep; the warm kernel's imports (over a second) done before
     assert 0.4 <= seconds < 0.9, seconds
+
+
+def test_a_failing_cell_is_an_error_not_a_lower_floor(tmp_path: Path) -> None:
+    notebook = tmp_path / "cells.ipynb"
+    cells = ["x = 1", "raise ValueError('a broken hidden test')", "y = 2"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), notebook)
+    with pytest.raises(RuntimeError, match="code cell 2 of .* failed: ValueError"):
+        cells_cpu_in_fresh_process(notebook)
 
 
 def test_the_floor_is_each_labs_entries_times_its_cells() -> None:
