@@ -31,7 +31,7 @@ _STARTED = pytest.StashKey[float]()
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
 
-def _waited_for() -> float:
+def waited_for_seconds() -> float:
     """User and system seconds of this process and of the children it has waited for."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -98,7 +98,7 @@ class CpuReport:
         self.busy_at_start = _machine_busy()
 
     def _cpu_so_far(self) -> float:
-        return self.cgroup.seconds() if self.cgroup else _waited_for()
+        return self.cgroup.seconds() if self.cgroup else waited_for_seconds()
 
     def pytest_unconfigure(self) -> None:
         if self.cgroup:

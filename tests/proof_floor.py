@@ -21,14 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from tests.cpu_report import waited_for_seconds
 
 RUNS = 3  # each lab's cells are timed this often in fresh processes; the median is kept
 BUDGET_SECONDS = 15 * 60  # what DESIGN.md gives the whole suite on CI's two cores
@@ -54,18 +54,13 @@ def cells_cpu(notebook: Path) -> float:
 
     shell = InteractiveShell.instance()
     cells = [cell for cell in json.loads(notebook.read_text())["cells"] if cell["cell_type"] == "code"]
-    started = _cpu_so_far()
+    started = waited_for_seconds()
     for number, cell in enumerate(cells, 1):
         result = shell.run_cell("".join(cell["source"]), silent=True)
         if not result.success:  # a cell that stops early costs less: the floor would be too low
             error = result.error_in_exec or result.error_before_exec
             raise RuntimeError(f"code cell {number} of {notebook} failed: {error!r}")
-    return _cpu_so_far() - started
-
-
-def _cpu_so_far() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    return waited_for_seconds() - started
 
 
 def cells_cpu_in_fresh_process(notebook: Path) -> float:
